@@ -1,0 +1,67 @@
+/* One cycle of a vmcosim system as both engines see it: the inputs the testbench drives (vm_in) and the
+ * observation record every engine produces (vm_obs). The lockstep checker compares vm_obs field by field.
+ * Timing: inputs are applied for cycle t; outputs are the combinational values of cycle t (before the
+ * rising edge that ends it); state moves at that edge. */
+#ifndef VMCOSIM_PORT_H
+#define VMCOSIM_PORT_H
+
+#include <stdint.h>
+
+/* Inputs of one core for one cycle. A request is held (req_valid = 1) until a cycle whose observation
+ * shows req_ready = 1; that cycle accepts it. A CSR write (csr_we) always takes effect at the edge. */
+struct vm_in {
+    uint8_t req_valid;
+    uint8_t req_op;     /* VM_OP_* */
+    uint8_t req_size;   /* bytes = 1 << req_size, 0..3 */
+    uint8_t req_bare;   /* physical access: no translation whatever satp says */
+    uint64_t req_addr;
+    uint64_t req_wdata; /* stores: value in the low (1 << req_size) bytes */
+    uint8_t csr_we;
+    uint8_t csr_addr;   /* VM_CSR_*: also selects obs.csr_rdata */
+    uint64_t csr_wdata;
+};
+
+/* Everything observable in one cycle. Keep it free of padding surprises: the checker compares fields. */
+struct vm_obs {
+    /* request port */
+    uint8_t req_ready;
+    uint8_t resp_valid;
+    uint8_t resp_fault;
+    uint8_t resp_cause;   /* VM_CAUSE_* when resp_fault */
+    uint64_t resp_rdata;  /* loads: zero-extended bytes; 0 otherwise */
+    uint64_t resp_tval;   /* faulting address when resp_fault, else 0 */
+    uint64_t csr_rdata;
+    /* memory port (walker PTE reads, A/D compare-and-swap, data accesses) */
+    uint8_t mem_req_valid;
+    uint8_t mem_req_op;   /* VM_MEMOP_* */
+    uint8_t mem_req_strb;
+    uint8_t mem_resp_valid;
+    uint64_t mem_req_addr; /* byte address, 8-byte aligned */
+    uint64_t mem_req_wdata;
+    uint64_t mem_req_cmp;
+    uint64_t mem_resp_rdata;
+    /* TLB fill: entry index = set * ways + way */
+    uint8_t fill_valid;
+    uint8_t fill_level;
+    uint8_t fill_perm;     /* PTE bits 7..0 of the cached leaf (V R W X U G A D), G includes inherited G */
+    uint16_t fill_index;
+    uint16_t fill_asid;
+    uint32_t fill_vpn;
+    uint64_t fill_ppn;
+    /* TLB entries whose valid bit falls this cycle (sfence, D-bit upgrade), bit i = entry i */
+    uint64_t inval_mask;
+};
+
+/* Static hardware configuration: fixed from reset to the end of a run. */
+struct vm_hwcfg {
+    uint32_t tlb_entries;  /* 1..64, power of two */
+    uint32_t tlb_ways;     /* divides tlb_entries; == entries: fully associative */
+    uint32_t tlb_repl;     /* VM_REPL_* */
+    uint32_t mem_latency;  /* cycles from request to response, 1..255 */
+    uint64_t mem_bytes;    /* physical memory size, power of two, 64 KiB .. VM_MEM_MAX_BYTES */
+};
+
+#define VM_MEM_MAX_BYTES (64ull << 20)
+#define VM_TLB_MAX_ENTRIES 64u
+
+#endif

@@ -1,0 +1,240 @@
+// L1 TLB: Entries = Sets x Ways, ASID-tagged, global entries, 4 KiB and superpage entries side by side.
+//
+// A superpage entry lives in the set indexed by the VPN bits just above its own offset, so a lookup probes
+// one set per level in parallel (up to three) and a hit costs no cycle. Priority on a multi-hit (only
+// possible when software breaks the spec's rules): lower level first, then lower way.
+// Replacement picks the lowest invalid way, else the policy's victim: lru (age counters), plru (tree),
+// fifo (round-robin pointer per set, advanced by policy victims), random (shared LFSR, stepped on every
+// fill). Hits and fills "touch" the way. The twin is model/mmu/vm_tlb.c.
+module vm_tlb #(
+  parameter int unsigned Entries = 16,
+  parameter int unsigned Ways    = 16
+) (
+  input  logic                 clk_i,
+  input  logic                 rst_ni,
+  input  logic [1:0]           cfg_repl_i,
+  input  logic                 sv32_i,
+
+  // lookup (combinational); touch_i marks the hit as used (replacement state update)
+  input  logic [vm_mmu_pkg::VpnBits-1:0]  lk_vpn_i,
+  input  logic [vm_mmu_pkg::AsidBits-1:0] lk_asid_i,
+  input  logic                            lk_touch_i,
+  output logic                            lk_hit_o,
+  output logic [5:0]                      lk_index_o,
+  output vm_mmu_pkg::tlb_entry_t          lk_entry_o,
+
+  // fill
+  input  logic                   fill_i,
+  input  vm_mmu_pkg::tlb_entry_t fill_entry_i,
+  output logic [5:0]             fill_index_o,
+
+  // invalidation: one entry (D-bit upgrade) and sfence.vma
+  input  logic                            inval_one_i,
+  input  logic [5:0]                      inval_one_index_i,
+  input  logic                            fence_i,
+  input  logic                            fence_use_vaddr_i,
+  input  logic                            fence_use_asid_i,
+  input  logic [vm_mmu_pkg::VpnBits-1:0]  fence_vpn_i,
+  input  logic [vm_mmu_pkg::AsidBits-1:0] fence_asid_i,
+  output logic [Entries-1:0]              inval_mask_o,
+
+  input  logic        seed_we_i,
+  input  logic [31:0] seed_i
+);
+
+  localparam int unsigned Sets    = Entries / Ways;
+  localparam int unsigned LogWays = $clog2(Ways);
+  localparam int          LogWaysI = $clog2(Ways);
+  localparam int unsigned LogSets = $clog2(Sets);
+  localparam int unsigned WayW    = (Ways > 1) ? LogWays : 1;
+  localparam int unsigned SetW    = (Sets > 1) ? LogSets : 1;
+  localparam int unsigned IdxW    = (Entries > 1) ? $clog2(Entries) : 1;
+
+  // Elaboration-time checks of the geometry.
+  if (Entries < 1 || Entries > 64 || (Entries & (Entries - 1)) != 0) begin : gen_bad_entries
+    $error("vm_tlb: Entries must be a power of two in 1..64");
+  end
+  if (Ways < 1 || Ways > Entries || (Ways & (Ways - 1)) != 0) begin : gen_bad_ways
+    $error("vm_tlb: Ways must be a power of two that divides Entries");
+  end
+
+  localparam logic [1:0] ReplLru  = vm_contract_pkg::REPL_LRU[1:0];
+  localparam logic [1:0] ReplPlru = vm_contract_pkg::REPL_PLRU[1:0];
+  localparam logic [1:0] ReplFifo = vm_contract_pkg::REPL_FIFO[1:0];
+
+  logic [Entries-1:0]        valid_q, valid_d;
+  logic [vm_mmu_pkg::TlbEntryBits-1:0] entry_q [Entries];
+  logic [Ways*WayW-1:0]      age_q  [Sets];   // lru: age of each way, 0 = most recent
+  logic [Ways-1:0]           tree_q [Sets];   // plru: node n at bit n (1..Ways-1)
+  logic [WayW-1:0]           fifo_q [Sets];
+  logic [31:0]               lfsr_q, lfsr_d;
+
+  /* verilator lint_off UNUSEDSIGNAL */
+  function automatic logic [SetW-1:0] set_of(input logic [vm_mmu_pkg::VpnBits-1:0] vpn,
+                                             input logic [1:0] level, input logic sv32);
+    logic [vm_mmu_pkg::VpnBits-1:0] shifted;
+    shifted = vpn >> (sv32 ? 10 * level : 9 * level);
+    set_of = (Sets > 1) ? shifted[SetW-1:0] : '0;
+  endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
+
+  function automatic logic [IdxW-1:0] index_of(input logic [SetW-1:0] set, input logic [WayW-1:0] way);
+    index_of = IdxW'((32'(set) * Ways) + 32'(way));
+  endfunction
+
+  // ---------------- lookup ----------------
+  vm_mmu_pkg::tlb_entry_t lk_e;
+  logic [SetW-1:0] lk_set;
+  logic [IdxW-1:0] lk_idx, fill_idx, inval_one_idx;
+  assign lk_index_o    = 6'(lk_idx);
+  assign fill_index_o  = 6'(fill_idx);
+  assign inval_one_idx = IdxW'(inval_one_index_i);
+  logic unused_inval_one_index;
+  assign unused_inval_one_index = ^inval_one_index_i;
+
+  always_comb begin
+    lk_hit_o   = 1'b0;
+    lk_idx     = '0;
+    lk_entry_o = '0;
+    lk_e       = '0;
+    lk_set     = '0;
+    for (int l = 0; l < 3; l++) begin
+      lk_set = set_of(lk_vpn_i, 2'(l), sv32_i);
+      for (int w = 0; w < Ways; w++) begin
+        lk_e = entry_q[index_of(lk_set, WayW'(w))];
+        if (!lk_hit_o && valid_q[index_of(lk_set, WayW'(w))] && lk_e.level == 2'(l) &&
+            ((lk_e.vpn ^ lk_vpn_i) & vm_mmu_pkg::vpn_match_mask(2'(l), sv32_i)) == '0 &&
+            (lk_e.perm[vm_contract_pkg::PTE_G] || lk_e.asid == lk_asid_i)) begin
+          lk_hit_o   = 1'b1;
+          lk_idx     = index_of(lk_set, WayW'(w));
+          lk_entry_o = lk_e;
+        end
+      end
+    end
+  end
+
+  // ---------------- victim for a fill ----------------
+  logic [SetW-1:0] fill_set;
+  logic [WayW-1:0] fill_way, policy_way;
+  logic            fill_has_invalid;
+  logic [Ways-1:0] vtree;
+  int unsigned     vnode;
+  always_comb begin
+    fill_set         = set_of(fill_entry_i.vpn, fill_entry_i.level, sv32_i);
+    fill_has_invalid = 1'b0;
+    fill_way         = '0;
+    for (int w = Ways - 1; w >= 0; w--) begin
+      if (!valid_q[index_of(fill_set, WayW'(w))]) begin
+        fill_has_invalid = 1'b1;
+        fill_way         = WayW'(w);
+      end
+    end
+    policy_way = '0;
+    vtree      = tree_q[fill_set];
+    vnode      = 1;
+    unique case (cfg_repl_i)
+      ReplLru: begin
+        for (int w = 0; w < Ways; w++) begin
+          if (age_q[fill_set][w*WayW +: WayW] == WayW'(Ways - 1)) policy_way = WayW'(w);
+        end
+      end
+      ReplPlru: begin
+        for (int b = 0; b < LogWaysI; b++) vnode = 2 * vnode + 32'(vtree[vnode]);
+        policy_way = WayW'(vnode - Ways);
+      end
+      ReplFifo: policy_way = fifo_q[fill_set];
+      default:  policy_way = WayW'(lfsr_q & (Ways - 1));
+    endcase
+    if (!fill_has_invalid) fill_way = policy_way;
+    fill_idx = index_of(fill_set, fill_way);
+  end
+
+  // ---------------- replacement state update on touch ----------------
+  logic            touch;
+  logic [SetW-1:0] touch_set;
+  logic [WayW-1:0] touch_way;
+  logic [Ways*WayW-1:0] age_set_q, age_set_d;
+  logic [Ways-1:0]      tree_set_d;
+  logic [WayW-1:0]      fifo_set_d;
+  logic [WayW-1:0]      touched_age;
+  int unsigned          tnode;
+  always_comb begin
+    touch     = fill_i || (lk_touch_i && lk_hit_o);
+    touch_set = fill_i ? fill_set : SetW'(lk_idx >> LogWays);
+    touch_way = fill_i ? fill_way : WayW'(lk_idx);
+    if (Sets == 1) touch_set = '0;
+    if (Ways == 1) touch_way = '0;
+    age_set_q   = age_q[touch_set];
+    age_set_d   = age_set_q;
+    touched_age = age_set_q[touch_way*WayW +: WayW];
+    for (int w = 0; w < Ways; w++) begin
+      if (WayW'(w) == touch_way) age_set_d[w*WayW +: WayW] = '0;
+      else if (age_set_q[w*WayW +: WayW] < touched_age)
+        age_set_d[w*WayW +: WayW] = age_set_q[w*WayW +: WayW] + 1'b1;
+    end
+    tree_set_d = tree_q[touch_set];
+    tnode      = 1;
+    for (int b = LogWays - 1; b >= 0; b--) begin
+      tree_set_d[tnode] = ~touch_way[b];
+      tnode = 2 * tnode + 32'(touch_way[b]);
+    end
+    fifo_set_d = fifo_q[touch_set];
+    if (fill_i && !fill_has_invalid) fifo_set_d = WayW'((fifo_q[touch_set] + 1'b1) & WayW'(Ways - 1));
+    lfsr_d = lfsr_q;
+    if (fill_i) lfsr_d = vm_mmu_pkg::lfsr_step(lfsr_q);
+    if (seed_we_i) lfsr_d = (seed_i == '0) ? 32'(vm_contract_pkg::LFSR_RESET) : seed_i;
+  end
+
+  // ---------------- invalidation ----------------
+  /* verilator lint_off UNUSEDSIGNAL */
+  vm_mmu_pkg::tlb_entry_t fl_e;  // the fence compares tags only
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [Entries-1:0] fence_hit;
+  always_comb begin
+    fence_hit = '0;
+    fl_e      = '0;
+    for (int i = 0; i < Entries; i++) begin
+      fl_e = entry_q[i];
+      fence_hit[i] = fence_i && valid_q[i] &&
+          (!fence_use_vaddr_i ||
+           ((fl_e.vpn ^ fence_vpn_i) & vm_mmu_pkg::vpn_match_mask(fl_e.level, sv32_i)) == '0) &&
+          (!fence_use_asid_i || (!fl_e.perm[vm_contract_pkg::PTE_G] && fl_e.asid == fence_asid_i));
+    end
+    inval_mask_o = fence_hit;
+    if (inval_one_i) inval_mask_o[inval_one_idx] = valid_q[inval_one_idx];
+    valid_d = valid_q & ~inval_mask_o;
+    if (fill_i) valid_d[fill_idx] = 1'b1;
+  end
+
+  // ---------------- state ----------------
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      valid_q <= '0;
+      lfsr_q  <= 32'(vm_contract_pkg::LFSR_RESET);
+    end else begin
+      valid_q <= valid_d;
+      lfsr_q  <= lfsr_d;
+    end
+  end
+
+  // Per-set replacement state: reset to a defined order, then one set written per touch.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      for (int s = 0; s < Sets; s++) begin
+        for (int w = 0; w < Ways; w++) age_q[s][w*WayW +: WayW] <= WayW'(w);
+        tree_q[s] <= '0;
+        fifo_q[s] <= '0;
+      end
+    end else if (touch) begin
+      age_q[touch_set]  <= age_set_d;
+      tree_q[touch_set] <= tree_set_d;
+      fifo_q[touch_set] <= fifo_set_d;
+    end
+  end
+
+  // Entry storage: a write port, no reset (valid_q guards every read).
+  always_ff @(posedge clk_i) begin
+    if (fill_i) entry_q[fill_idx] <= fill_entry_i;
+  end
+
+endmodule
