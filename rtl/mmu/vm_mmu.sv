@@ -129,25 +129,24 @@ module vm_mmu #(
   logic [3:0]  ptw_cause;
   vm_mmu_pkg::tlb_entry_t ptw_entry;
 
-  /* verilator lint_off UNUSEDSIGNAL */
-  // Physical address from a leaf entry: superpage offset bits come from the VPN.
-  function automatic logic [63:0] leaf_paddr(input vm_mmu_pkg::tlb_entry_t e, input logic [26:0] vpn,
-                                             input logic [11:0] offset, input logic is_sv32);
+  // Physical address from a leaf (level, ppn): superpage offset bits come from the VPN.
+  function automatic logic [63:0] leaf_paddr(input logic [1:0] level, input logic [43:0] ppn,
+                                             input logic [26:0] vpn, input logic [11:0] offset,
+                                             input logic is_sv32);
     logic [26:0] low27;
     logic [43:0] low;
-    low27 = ~vm_mmu_pkg::vpn_match_mask(e.level, is_sv32) & (is_sv32 ? 27'hF_FFFF : 27'h7FF_FFFF);
+    low27 = ~vm_mmu_pkg::vpn_match_mask(level, is_sv32) & (is_sv32 ? 27'hF_FFFF : 27'h7FF_FFFF);
     low   = {17'b0, low27};
-    leaf_paddr = {8'b0, (e.ppn & ~low) | (44'(vpn) & low), offset};
+    leaf_paddr = {8'b0, (ppn & ~low) | ({17'b0, vpn} & low), offset};
   endfunction
-  /* verilator lint_on UNUSEDSIGNAL */
 
   assign translate    = !req_bare_i && satp_mode != ModeBare;
   assign misaligned   = (req_addr_i & ((64'd1 << req_size_i) - 64'd1)) != '0;
   assign noncanonical = sv32 ? (req_addr_i[63:32] != '0)
                              : (req_addr_i[63:38] != '0 && req_addr_i[63:38] != '1);
   assign req_vpn      = sv32 ? {7'b0, req_addr_i[31:12]} : req_addr_i[38:12];
-  assign hit_paddr    = leaf_paddr(tlb_hit_entry, req_vpn, req_addr_i[11:0], sv32);
-  assign walk_paddr   = leaf_paddr(ptw_entry, ptw_entry.vpn, vaddr_q[11:0], sv32);
+  assign hit_paddr    = leaf_paddr(tlb_hit_entry.level, tlb_hit_entry.ppn, req_vpn, req_addr_i[11:0], sv32);
+  assign walk_paddr   = leaf_paddr(ptw_entry.level, ptw_entry.ppn, ptw_entry.vpn, vaddr_q[11:0], sv32);
 
   // ---------------- request FSM ----------------
   logic        tlb_touch, inval_one, ptw_start, tlb_fill;
@@ -404,6 +403,9 @@ module vm_mmu #(
   );
 
   assign obs_fill_valid_o = tlb_fill;
+
+  logic unused_hit_tag;
+  assign unused_hit_tag = ^{tlb_hit_entry.vpn, tlb_hit_entry.asid};
   assign obs_fill_entry_o = ptw_entry;
 
   // Named invariant: the walker runs exactly while the FSM waits for it.

@@ -5,7 +5,6 @@ package vm_mmu_pkg;
   localparam int unsigned VpnBits  = 27;  // Sv39 VPN; Sv32 uses the low 20
   localparam int unsigned PpnBits  = 44;  // Sv39 PPN; Sv32 uses the low 22
   localparam int unsigned AsidBits = 16;
-  localparam int unsigned TlbEntryBits = VpnBits + 2 + AsidBits + PpnBits + 8;
 
   // One cached translation. perm holds PTE bits D A G U X W R V; G includes a G inherited from a
   // non-leaf PTE of the walk.

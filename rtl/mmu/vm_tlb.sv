@@ -1,8 +1,10 @@
 // L1 TLB: Entries = Sets x Ways, ASID-tagged, global entries, 4 KiB and superpage entries side by side.
 //
-// A superpage entry lives in the set indexed by the VPN bits just above its own offset, so a lookup probes
-// one set per level in parallel (up to three) and a hit costs no cycle. Priority on a multi-hit (only
-// possible when software breaks the spec's rules): lower level first, then lower way.
+// A superpage entry lives in the set indexed by the VPN bits just above its own offset; a lookup compares
+// every entry against the set its own level selects, so all page sizes are probed in parallel and a hit
+// costs no cycle. Priority on a multi-hit (only possible when software breaks the spec's rules): the lowest
+// entry index. Tags (VPN, level, ASID, G) and data (PPN, permissions) are stored apart: lookups and fences
+// read only tags, and only the hit entry's data.
 // Replacement picks the lowest invalid way, else the policy's victim: lru (age counters), plru (tree),
 // fifo (round-robin pointer per set, advanced by policy victims), random (shared LFSR, stepped on every
 // fill). Hits and fills "touch" the way. The twin is model/mmu/vm_tlb.c.
@@ -62,8 +64,13 @@ module vm_tlb #(
   localparam logic [1:0] ReplPlru = vm_contract_pkg::REPL_PLRU[1:0];
   localparam logic [1:0] ReplFifo = vm_contract_pkg::REPL_FIFO[1:0];
 
+  // Tag: {vpn, level, asid, g}; data: {ppn, perm}.
+  localparam int unsigned TagBits  = vm_mmu_pkg::VpnBits + 2 + vm_mmu_pkg::AsidBits + 1;
+  localparam int unsigned DataBits = vm_mmu_pkg::PpnBits + 8;
+
   logic [Entries-1:0]        valid_q, valid_d;
-  logic [vm_mmu_pkg::TlbEntryBits-1:0] entry_q [Entries];
+  logic [TagBits-1:0]        tag_q  [Entries];
+  logic [DataBits-1:0]       data_q [Entries];
   logic [Ways*WayW-1:0]      age_q  [Sets];   // lru: age of each way, 0 = most recent
   logic [Ways-1:0]           tree_q [Sets];   // plru: node n at bit n (1..Ways-1)
   logic [WayW-1:0]           fifo_q [Sets];
@@ -82,9 +89,21 @@ module vm_tlb #(
     index_of = IdxW'((32'(set) * Ways) + 32'(way));
   endfunction
 
+  /* verilator lint_off UNUSEDSIGNAL */
+  function automatic logic [vm_mmu_pkg::VpnBits-1:0] tag_vpn(input logic [TagBits-1:0] t);
+    tag_vpn = t[TagBits-1 -: vm_mmu_pkg::VpnBits];
+  endfunction
+  function automatic logic [1:0] tag_level(input logic [TagBits-1:0] t);
+    tag_level = t[vm_mmu_pkg::AsidBits + 2 -: 2];
+  endfunction
+  function automatic logic [vm_mmu_pkg::AsidBits-1:0] tag_asid(input logic [TagBits-1:0] t);
+    tag_asid = t[vm_mmu_pkg::AsidBits:1];
+  endfunction
+  /* verilator lint_on UNUSEDSIGNAL */
+
   // ---------------- lookup ----------------
-  vm_mmu_pkg::tlb_entry_t lk_e;
-  logic [SetW-1:0] lk_set;
+  logic [TagBits-1:0]  lk_tag;
+  logic [DataBits-1:0] lk_data;
   logic [IdxW-1:0] lk_idx, fill_idx, inval_one_idx;
   assign lk_index_o    = 6'(lk_idx);
   assign fill_index_o  = 6'(fill_idx);
@@ -93,24 +112,26 @@ module vm_tlb #(
   assign unused_inval_one_index = ^inval_one_index_i;
 
   always_comb begin
-    lk_hit_o   = 1'b0;
-    lk_idx     = '0;
-    lk_entry_o = '0;
-    lk_e       = '0;
-    lk_set     = '0;
-    for (int l = 0; l < 3; l++) begin
-      lk_set = set_of(lk_vpn_i, 2'(l), sv32_i);
-      for (int w = 0; w < Ways; w++) begin
-        lk_e = entry_q[index_of(lk_set, WayW'(w))];
-        if (!lk_hit_o && valid_q[index_of(lk_set, WayW'(w))] && lk_e.level == 2'(l) &&
-            ((lk_e.vpn ^ lk_vpn_i) & vm_mmu_pkg::vpn_match_mask(2'(l), sv32_i)) == '0 &&
-            (lk_e.perm[vm_contract_pkg::PTE_G] || lk_e.asid == lk_asid_i)) begin
-          lk_hit_o   = 1'b1;
-          lk_idx     = index_of(lk_set, WayW'(w));
-          lk_entry_o = lk_e;
-        end
+    lk_hit_o = 1'b0;
+    lk_idx   = '0;
+    lk_tag   = '0;
+    for (int i = 0; i < Entries; i++) begin
+      lk_tag = tag_q[i];
+      if (!lk_hit_o && valid_q[i] &&
+          (Sets == 1 || set_of(lk_vpn_i, tag_level(lk_tag), sv32_i) == SetW'(i / Ways)) &&
+          ((tag_vpn(lk_tag) ^ lk_vpn_i) & vm_mmu_pkg::vpn_match_mask(tag_level(lk_tag), sv32_i)) == '0 &&
+          (lk_tag[0] || tag_asid(lk_tag) == lk_asid_i)) begin
+        lk_hit_o = 1'b1;
+        lk_idx   = IdxW'(i);
       end
     end
+    lk_tag           = tag_q[lk_idx];
+    lk_data          = data_q[lk_idx];
+    lk_entry_o.vpn   = tag_vpn(lk_tag);
+    lk_entry_o.level = tag_level(lk_tag);
+    lk_entry_o.asid  = tag_asid(lk_tag);
+    lk_entry_o.ppn   = lk_data[DataBits-1:8];
+    lk_entry_o.perm  = lk_data[7:0];
   end
 
   // ---------------- victim for a fill ----------------
@@ -123,15 +144,17 @@ module vm_tlb #(
     fill_set         = set_of(fill_entry_i.vpn, fill_entry_i.level, sv32_i);
     fill_has_invalid = 1'b0;
     fill_way         = '0;
+    policy_way       = '0;
+    vtree            = '0;
+    vnode            = 1;
+    if (fill_i) begin
     for (int w = Ways - 1; w >= 0; w--) begin
       if (!valid_q[index_of(fill_set, WayW'(w))]) begin
         fill_has_invalid = 1'b1;
         fill_way         = WayW'(w);
       end
     end
-    policy_way = '0;
-    vtree      = tree_q[fill_set];
-    vnode      = 1;
+    vtree = tree_q[fill_set];
     unique case (cfg_repl_i)
       ReplLru: begin
         for (int w = 0; w < Ways; w++) begin
@@ -146,6 +169,7 @@ module vm_tlb #(
       default:  policy_way = WayW'(lfsr_q & (Ways - 1));
     endcase
     if (!fill_has_invalid) fill_way = policy_way;
+    end
     fill_idx = index_of(fill_set, fill_way);
   end
 
@@ -167,38 +191,40 @@ module vm_tlb #(
     age_set_q   = age_q[touch_set];
     age_set_d   = age_set_q;
     touched_age = age_set_q[touch_way*WayW +: WayW];
+    tree_set_d  = tree_q[touch_set];
+    fifo_set_d  = fifo_q[touch_set];
+    tnode       = 1;
+    if (touch) begin
     for (int w = 0; w < Ways; w++) begin
       if (WayW'(w) == touch_way) age_set_d[w*WayW +: WayW] = '0;
       else if (age_set_q[w*WayW +: WayW] < touched_age)
         age_set_d[w*WayW +: WayW] = age_set_q[w*WayW +: WayW] + 1'b1;
     end
-    tree_set_d = tree_q[touch_set];
-    tnode      = 1;
     for (int b = LogWays - 1; b >= 0; b--) begin
       tree_set_d[tnode] = ~touch_way[b];
       tnode = 2 * tnode + 32'(touch_way[b]);
     end
-    fifo_set_d = fifo_q[touch_set];
     if (fill_i && !fill_has_invalid) fifo_set_d = WayW'((fifo_q[touch_set] + 1'b1) & WayW'(Ways - 1));
+    end
     lfsr_d = lfsr_q;
     if (fill_i) lfsr_d = vm_mmu_pkg::lfsr_step(lfsr_q);
     if (seed_we_i) lfsr_d = (seed_i == '0) ? 32'(vm_contract_pkg::LFSR_RESET) : seed_i;
   end
 
   // ---------------- invalidation ----------------
-  /* verilator lint_off UNUSEDSIGNAL */
-  vm_mmu_pkg::tlb_entry_t fl_e;  // the fence compares tags only
-  /* verilator lint_on UNUSEDSIGNAL */
+  logic [TagBits-1:0] fl_tag;
   logic [Entries-1:0] fence_hit;
   always_comb begin
     fence_hit = '0;
-    fl_e      = '0;
-    for (int i = 0; i < Entries; i++) begin
-      fl_e = entry_q[i];
-      fence_hit[i] = fence_i && valid_q[i] &&
-          (!fence_use_vaddr_i ||
-           ((fl_e.vpn ^ fence_vpn_i) & vm_mmu_pkg::vpn_match_mask(fl_e.level, sv32_i)) == '0) &&
-          (!fence_use_asid_i || (!fl_e.perm[vm_contract_pkg::PTE_G] && fl_e.asid == fence_asid_i));
+    fl_tag    = '0;
+    if (fence_i) begin
+      for (int i = 0; i < Entries; i++) begin
+        fl_tag = tag_q[i];
+        fence_hit[i] = valid_q[i] &&
+            (!fence_use_vaddr_i ||
+             ((tag_vpn(fl_tag) ^ fence_vpn_i) & vm_mmu_pkg::vpn_match_mask(tag_level(fl_tag), sv32_i)) == '0) &&
+            (!fence_use_asid_i || (!fl_tag[0] && tag_asid(fl_tag) == fence_asid_i));
+      end
     end
     inval_mask_o = fence_hit;
     if (inval_one_i) inval_mask_o[inval_one_idx] = valid_q[inval_one_idx];
@@ -232,9 +258,13 @@ module vm_tlb #(
     end
   end
 
-  // Entry storage: a write port, no reset (valid_q guards every read).
+  // Entry storage: one write port, no reset (valid_q guards every read).
   always_ff @(posedge clk_i) begin
-    if (fill_i) entry_q[fill_idx] <= fill_entry_i;
+    if (fill_i) begin
+      tag_q[fill_idx]  <= {fill_entry_i.vpn, fill_entry_i.level, fill_entry_i.asid,
+                           fill_entry_i.perm[vm_contract_pkg::PTE_G]};
+      data_q[fill_idx] <= {fill_entry_i.ppn, fill_entry_i.perm};
+    end
   end
 
 endmodule

@@ -1,0 +1,55 @@
+/* The configuration vocabulary of GUIDE §4: one table of keys shared by the CLI (--set, --config),
+ * sweeps, tests and the statistics. Keys not implemented yet are not accepted. */
+#ifndef VMCOSIM_CONFIG_H
+#define VMCOSIM_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "port.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum vm_mode { VM_MODE_SV39, VM_MODE_SV32, VM_MODE_BARE };
+enum vm_ad { VM_AD_HW, VM_AD_FAULT };
+
+struct vm_config {
+    unsigned cores;
+    enum vm_mode mode;
+    enum vm_ad ad;
+    unsigned tlb_entries, tlb_ways, tlb_repl;
+    uint64_t mem_size;
+    unsigned mem_latency;
+};
+
+/* Built-in defaults. */
+void vm_config_defaults(struct vm_config *c);
+
+/* Sets one key from text. Returns 0, or -1 with a message naming the key and the allowed values (and the
+ * nearest known key for an unknown one) in err. */
+int vm_config_set(struct vm_config *c, const char *key, const char *value, char *err, size_t errlen);
+/* Same for "key=value". */
+int vm_config_set_pair(struct vm_config *c, const char *pair, char *err, size_t errlen);
+/* Reads "key = value" lines ('#' starts a comment). Errors name file:line. Returns 0 or -1. */
+int vm_config_load(struct vm_config *c, const char *path, char *err, size_t errlen);
+/* Cross-key checks (e.g. ways dividing entries). Returns 0 or -1 with a message. */
+int vm_config_check(const struct vm_config *c, char *err, size_t errlen);
+
+/* The hardware part of the configuration. */
+void vm_config_hw(const struct vm_config *c, struct vm_hwcfg *hw);
+
+/* Writes every key as a JSON object body ("key": value, ...) without braces. */
+void vm_config_write_json(const struct vm_config *c, FILE *f);
+/* Prints every key with its default and allowed values, one per line. */
+void vm_config_list(FILE *f);
+/* Text of a key's current value (static buffer per call site is not used: caller gives buf). */
+void vm_config_get(const struct vm_config *c, const char *key, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,59 @@
+/* Built-in workloads: an initial memory image (page tables, data) and a driver that turns a stream of
+ * actions (port requests, CSR writes) into per-cycle inputs, following valid/ready. */
+#ifndef VMCOSIM_WORKLOAD_H
+#define VMCOSIM_WORKLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "image.h"
+#include "port.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vm_workload;
+
+struct vm_workload_stats {
+    uint64_t requests;       /* accepted by the port */
+    uint64_t responses;
+    uint64_t faults;
+    uint64_t by_cause[16];   /* faults by VM_CAUSE_* */
+    uint64_t csr_writes;
+    uint64_t sfences;
+    uint64_t satp_writes;
+};
+
+/* Creates the workload `name` for *cfg. Returns NULL with a message in err for an unknown name or a
+ * configuration the workload cannot run on. */
+struct vm_workload *vm_workload_new(const char *name, const struct vm_config *cfg, uint64_t seed, char *err,
+                                    size_t errlen);
+void vm_workload_free(struct vm_workload *w);
+
+/* Writes the workload's initial image (page tables and data) into img. Returns 0, or -1 with a message. */
+int vm_workload_build(struct vm_workload *w, struct vm_image *img, char *err, size_t errlen);
+
+/* Inputs for the next cycle, given the observation of the previous cycle (NULL before the first). */
+void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct vm_in *in);
+
+/* True once the workload has nothing more to issue and its last request has been answered
+ * (open-ended workloads never finish by themselves). */
+int vm_workload_done(const struct vm_workload *w);
+/* Stops issuing new actions (the one in flight completes). */
+void vm_workload_drain(struct vm_workload *w);
+/* True when no request is waiting for acceptance or a response. */
+int vm_workload_idle(const struct vm_workload *w);
+
+const struct vm_workload_stats *vm_workload_stats(const struct vm_workload *w);
+
+/* Prints "name  description" for every workload. */
+void vm_workload_list(FILE *f);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

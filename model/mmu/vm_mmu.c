@@ -1,0 +1,281 @@
+/* One core's MMU model: twin of rtl/mmu/vm_mmu.sv (request FSM, CSRs, TLB and walker glue). */
+#include "vm_mmu.h"
+
+#include <string.h>
+
+void vm_mmu_init(struct vm_mmu *m, const struct vm_hwcfg *cfg)
+{
+    memset(m, 0, sizeof *m);
+    m->mem_bytes = cfg->mem_bytes;
+    vm_tlb_init(&m->tlb, cfg->tlb_entries, cfg->tlb_ways, cfg->tlb_repl);
+}
+
+static uint64_t size_bytes_mask(unsigned size)
+{
+    return size == 3 ? ~0ull : (1ull << (8u << size)) - 1;
+}
+
+/* CSR write decode: the fence command and register updates that take effect at the edge. */
+struct csr_effect {
+    bool fence, fence_use_vaddr, fence_use_asid, seed_we;
+    uint16_t fence_asid;
+    uint32_t fence_vpn;
+    uint64_t satp, fence_vaddr;
+    unsigned status;
+};
+
+static void decode_csr(const struct vm_mmu *m, const struct vm_in *in, bool sv32, struct csr_effect *c)
+{
+    memset(c, 0, sizeof *c);
+    c->satp = m->satp;
+    c->status = m->status;
+    c->fence_vaddr = m->fence_vaddr;
+    c->fence_use_vaddr = (in->csr_wdata >> VM_SFENCE_USE_VADDR) & 1;
+    c->fence_use_asid = (in->csr_wdata >> VM_SFENCE_USE_ASID) & 1;
+    c->fence_asid = (uint16_t)((in->csr_wdata >> VM_SFENCE_ASID_LSB) & (sv32 ? 0x1FF : 0xFFFF));
+    c->fence_vpn = sv32 ? (uint32_t)((m->fence_vaddr >> 12) & VM_VPN_MASK_SV32)
+                        : (uint32_t)((m->fence_vaddr >> 12) & VM_VPN_MASK_SV39);
+    if (!in->csr_we)
+        return;
+    switch (in->csr_addr) {
+    case VM_CSR_SATP: {
+        unsigned mode = (unsigned)(in->csr_wdata >> 60);
+        if (mode == VM_SATP_MODE_SV39 || mode == VM_SATP_MODE_BARE)
+            c->satp = in->csr_wdata;
+        else if (mode == VM_SATP_MODE_SV32)
+            c->satp = ((uint64_t)mode << 60) | (in->csr_wdata & (0x1FFull << 44)) | (in->csr_wdata & 0x3FFFFF);
+        break;
+    }
+    case VM_CSR_STATUS: c->status = (unsigned)(in->csr_wdata & 0xF); break;
+    case VM_CSR_SFENCE_VADDR: c->fence_vaddr = in->csr_wdata; break;
+    case VM_CSR_SFENCE: c->fence = true; break;
+    case VM_CSR_LFSR_SEED: c->seed_we = true; break;
+    default: break;
+    }
+}
+
+static uint64_t csr_read(const struct vm_mmu *m, unsigned addr)
+{
+    switch (addr) {
+    case VM_CSR_SATP: return m->satp;
+    case VM_CSR_STATUS: return m->status;
+    case VM_CSR_SFENCE_VADDR: return m->fence_vaddr;
+    case VM_CSR_PERF_LOADS: return m->loads;
+    case VM_CSR_PERF_STORES: return m->stores;
+    case VM_CSR_PERF_TLB_LOOKUPS: return m->lookups;
+    case VM_CSR_PERF_TLB_MISSES: return m->misses;
+    case VM_CSR_PERF_PTW_WALKS: return m->ptw.walks;
+    case VM_CSR_PERF_PTW_WALK_CYCLES: return m->ptw.walk_cycles;
+    case VM_CSR_PERF_PTW_PTE_READS: return m->ptw.pte_reads;
+    default: return 0;
+    }
+}
+
+static void data_request(struct vm_mem_req *r, uint64_t paddr, unsigned op, unsigned size, uint64_t wdata)
+{
+    unsigned off = (unsigned)(paddr & 7);
+    r->valid = true;
+    r->op = op == VM_OP_STORE ? VM_MEMOP_WRITE : VM_MEMOP_READ;
+    r->addr = paddr & ~7ull;
+    r->strb = (uint8_t)((((1u << (1u << size)) - 1) << off) & 0xFF);
+    r->wdata = op == VM_OP_STORE ? (wdata & size_bytes_mask(size)) << (8 * off) : 0;
+    r->cmp = 0;
+}
+
+void vm_mmu_cycle(struct vm_mmu *m, const struct vm_in *in, const struct vm_mem_view *mv,
+                  struct vm_mem_req *mreq, struct vm_obs *obs)
+{
+    unsigned mode = (unsigned)(m->satp >> 60);
+    bool sv32 = mode == VM_SATP_MODE_SV32;
+    uint16_t asid = (uint16_t)((m->satp >> 44) & 0xFFFF);
+    uint64_t root = m->satp & 0xFFFFFFFFFFFull;
+    bool priv_s = (m->status >> VM_STATUS_PRIV_S) & 1;
+    bool sum = (m->status >> VM_STATUS_SUM) & 1;
+    bool mxr = (m->status >> VM_STATUS_MXR) & 1;
+    bool adhw = (m->status >> VM_STATUS_ADHW) & 1;
+
+    struct csr_effect csr;
+    decode_csr(m, in, sv32, &csr);
+
+    struct vm_ptw_out po;
+    vm_ptw_outputs(&m->ptw, m->mem_bytes, mv->resp_valid, mv->resp_rdata, &po);
+
+    struct vm_tlb_cmd tc;
+    memset(&tc, 0, sizeof tc);
+    tc.fence = csr.fence;
+    tc.fence_use_vaddr = csr.fence_use_vaddr;
+    tc.fence_use_asid = csr.fence_use_asid;
+    tc.fence_vpn = csr.fence_vpn;
+    tc.fence_asid = csr.fence_asid;
+    tc.seed_we = csr.seed_we;
+    tc.seed = (uint32_t)in->csr_wdata;
+    tc.hit_index = -1;
+
+    enum vm_mmu_state next = m->state;
+    bool ptw_start = false, data_now = false;
+    bool stale_next = m->stale || csr.fence;
+    uint32_t req_vpn = 0;
+    memset(mreq, 0, sizeof *mreq);
+    if (obs) {
+        memset(obs, 0, sizeof *obs);
+        obs->req_ready = m->state == MMU_IDLE;
+        obs->csr_rdata = csr_read(m, in->csr_addr);
+    }
+
+    switch (m->state) {
+    case MMU_IDLE:
+        if (!in->req_valid)
+            break;
+        m->op = in->req_op;
+        m->size = in->req_size;
+        m->vaddr = in->req_addr;
+        m->wdata = in->req_wdata;
+        m->paddr = in->req_addr;
+        if (in->req_op == VM_OP_LOAD)
+            m->loads++;
+        if (in->req_op == VM_OP_STORE)
+            m->stores++;
+        {
+            uint64_t a = in->req_addr;
+            bool translate = !in->req_bare && mode != VM_SATP_MODE_BARE;
+            bool misaligned = (a & ((1ull << in->req_size) - 1)) != 0;
+            uint64_t top = a >> 38;
+            bool noncanon = sv32 ? (a >> 32) != 0 : (top != 0 && top != 0x3FFFFFF);
+            req_vpn = sv32 ? (uint32_t)((a >> 12) & VM_VPN_MASK_SV32) : (uint32_t)((a >> 12) & VM_VPN_MASK_SV39);
+            if (misaligned) {
+                m->cause = vm_misaligned_cause(in->req_op);
+                next = MMU_FAULT;
+            } else if (!translate) {
+                if (a >= m->mem_bytes) {
+                    m->cause = vm_access_fault_cause(in->req_op);
+                    next = MMU_FAULT;
+                } else {
+                    data_now = true;
+                }
+            } else if (noncanon) {
+                m->cause = vm_page_fault_cause(in->req_op);
+                next = MMU_FAULT;
+            } else {
+                m->lookups++;
+                int hit = vm_tlb_lookup(&m->tlb, req_vpn, asid, sv32);
+                if (hit >= 0) {
+                    const struct vm_tlb_entry *e = &m->tlb.e[hit];
+                    uint64_t pa = vm_leaf_paddr(e, req_vpn, a, sv32);
+                    tc.touch_hit = true;
+                    tc.hit_index = hit;
+                    m->paddr = pa;
+                    if (!vm_leaf_perm_ok(e->perm, in->req_op, priv_s, sum, mxr)) {
+                        m->cause = vm_page_fault_cause(in->req_op);
+                        next = MMU_FAULT;
+                    } else if (in->req_op == VM_OP_STORE && !((e->perm >> VM_PTE_D) & 1)) {
+                        if (adhw) {
+                            tc.inval_one = true;
+                            tc.inval_one_index = hit;
+                            m->misses++;
+                            ptw_start = true;
+                            stale_next = csr.fence;
+                            next = MMU_WALK;
+                        } else {
+                            m->cause = vm_page_fault_cause(in->req_op);
+                            next = MMU_FAULT;
+                        }
+                    } else if (pa >= m->mem_bytes) {
+                        m->cause = vm_access_fault_cause(in->req_op);
+                        next = MMU_FAULT;
+                    } else {
+                        data_now = true;
+                    }
+                } else {
+                    m->misses++;
+                    ptw_start = true;
+                    stale_next = csr.fence;
+                    next = MMU_WALK;
+                }
+            }
+        }
+        if (data_now) {
+            data_request(mreq, m->paddr, m->op, m->size, m->wdata);
+            next = mv->req_ready ? MMU_DATA_WAIT : MMU_DATA_REQ;
+        }
+        break;
+    case MMU_WALK:
+        mreq->valid = po.mem_req_valid;
+        if (po.mem_req_valid) {
+            mreq->op = po.mem_req_op;
+            mreq->addr = po.mem_req_addr;
+            mreq->wdata = po.mem_req_wdata;
+            mreq->cmp = po.mem_req_cmp;
+            mreq->strb = po.mem_req_strb;
+        }
+        if (po.done) {
+            if (po.fault) {
+                m->cause = po.cause;
+                next = MMU_FAULT;
+            } else {
+                uint64_t pa = vm_leaf_paddr(&po.entry, po.entry.vpn, m->vaddr, sv32);
+                tc.fill = !(m->stale || csr.fence);
+                tc.fill_entry = po.entry;
+                m->paddr = pa;
+                if (pa >= m->mem_bytes) {
+                    m->cause = vm_access_fault_cause(m->op);
+                    next = MMU_FAULT;
+                } else {
+                    next = MMU_DATA_REQ;
+                }
+            }
+        }
+        break;
+    case MMU_DATA_REQ:
+        data_request(mreq, m->paddr, m->op, m->size, m->wdata);
+        if (mv->req_ready)
+            next = MMU_DATA_WAIT;
+        break;
+    case MMU_DATA_WAIT:
+        if (mv->resp_valid) {
+            if (obs) {
+                obs->resp_valid = 1;
+                if (m->op != VM_OP_STORE)
+                    obs->resp_rdata = (mv->resp_rdata >> (8 * (m->paddr & 7))) & size_bytes_mask(m->size);
+            }
+            next = MMU_IDLE;
+        }
+        break;
+    case MMU_FAULT:
+        if (obs) {
+            obs->resp_valid = 1;
+            obs->resp_fault = 1;
+            obs->resp_cause = (uint8_t)m->cause;
+            obs->resp_tval = m->vaddr;
+        }
+        next = MMU_IDLE;
+        break;
+    }
+
+    /* The walker sees start with the request's values and the CSRs as they were this cycle. */
+    struct vm_ptw_start ps = {
+        .vpn = req_vpn, .asid = asid, .root_ppn = root, .op = in->req_op,
+        .priv_s = priv_s, .sum = sum, .mxr = mxr, .adhw = adhw, .sv32 = sv32,
+    };
+    vm_ptw_next(&m->ptw, &po, ptw_start, &ps, mv->req_ready, mv->resp_valid);
+
+    int fill_index;
+    uint64_t inval = vm_tlb_update(&m->tlb, &tc, sv32, &fill_index);
+    if (obs) {
+        obs->inval_mask = inval;
+        if (tc.fill) {
+            obs->fill_valid = 1;
+            obs->fill_index = (uint16_t)fill_index;
+            obs->fill_vpn = tc.fill_entry.vpn;
+            obs->fill_level = tc.fill_entry.level;
+            obs->fill_asid = tc.fill_entry.asid;
+            obs->fill_ppn = tc.fill_entry.ppn;
+            obs->fill_perm = tc.fill_entry.perm;
+        }
+    }
+
+    m->state = next;
+    m->stale = stale_next;
+    m->satp = csr.satp;
+    m->status = csr.status;
+    m->fence_vaddr = csr.fence_vaddr;
+}

@@ -1,0 +1,40 @@
+/* TLB model: twin of rtl/mmu/vm_tlb.sv. Lookup is pure; vm_tlb_update applies one cycle's changes. */
+#ifndef VM_TLB_MODEL_H
+#define VM_TLB_MODEL_H
+
+#include "vm_mmu_rules.h"
+
+struct vm_tlb {
+    unsigned entries, ways, sets, log_ways, repl;
+    uint64_t valid;
+    struct vm_tlb_entry e[64];
+    uint8_t age[64];       /* lru: per entry (set * ways + way) */
+    uint64_t tree[64];     /* plru: per set, node n at bit n */
+    uint8_t fifo[64];      /* fifo: per set */
+    uint32_t lfsr;
+};
+
+/* One cycle's requests to the TLB (all evaluated against the state before the edge). */
+struct vm_tlb_cmd {
+    bool touch_hit;        /* the lookup's hit was used */
+    int hit_index;
+    bool fill;
+    struct vm_tlb_entry fill_entry;
+    bool inval_one;
+    int inval_one_index;
+    bool fence, fence_use_vaddr, fence_use_asid;
+    uint32_t fence_vpn;
+    uint16_t fence_asid;
+    bool seed_we;
+    uint32_t seed;
+};
+
+void vm_tlb_init(struct vm_tlb *t, unsigned entries, unsigned ways, unsigned repl);
+/* Returns the hit entry index or -1. */
+int vm_tlb_lookup(const struct vm_tlb *t, uint32_t vpn, uint16_t asid, bool sv32);
+/* Index the fill of `e` goes to. */
+int vm_tlb_fill_index(const struct vm_tlb *t, const struct vm_tlb_entry *e, bool sv32);
+/* Applies the cycle; returns the mask of entries invalidated. *fill_index gets the fill's index. */
+uint64_t vm_tlb_update(struct vm_tlb *t, const struct vm_tlb_cmd *c, bool sv32, int *fill_index);
+
+#endif

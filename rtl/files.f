@@ -1,0 +1,8 @@
+# RTL sources in elaboration order (after the generated vm_contract_pkg.sv). Read by CMakeLists.txt,
+# scripts/lint.sh and scripts/synth.sh.
+rtl/mmu/vm_mmu_pkg.sv
+rtl/mmu/vm_tlb.sv
+rtl/mmu/vm_ptw.sv
+rtl/mmu/vm_mmu.sv
+rtl/mem/vm_mem_flat.sv
+rtl/top/vm_top.sv

@@ -1,0 +1,290 @@
+/* vmcosim: the command line of GUIDE §6 (run, list). Exit status: 0 success, 1 lockstep mismatch,
+ * 2 bad usage or input. */
+#include <vmcosim/config.h>
+#include <vmcosim/contract.h>
+#include <vmcosim/rtl.h>
+#include <vmcosim/sim.h>
+#include <vmcosim/workload.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "stats.h"
+
+#define EXIT_MISMATCH 1
+#define EXIT_USAGE 2
+
+static const char kUsage[] =
+    "usage: vmcosim run [--engine lockstep|rtl|model] --workload NAME [--set key=value]...\n"
+    "                   [--config FILE] [--seed N] [--max-cycles N] [--stats-json FILE]\n"
+    "                   [--waves FILE.fst [--waves-from C] [--waves-to C]]\n"
+    "       vmcosim list\n"
+    "       vmcosim --help\n"
+    "Runs a workload on the RTL and the C model in lockstep (default), or on either alone.\n"
+    "Exit status: 0 success, 1 lockstep mismatch, 2 bad usage or input.\n";
+
+struct run_opts {
+    enum vm_engine engine;
+    const char *workload;
+    uint64_t seed;
+    uint64_t max_cycles;
+    const char *stats_json;
+    const char *waves;
+    uint64_t waves_from, waves_to;
+    struct vm_config cfg;
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "vmcosim: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n(vmcosim --help for usage)\n");
+    return EXIT_USAGE;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    if (!s || !*s || *s == '-')
+        return -1;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static const char *engine_name(enum vm_engine e)
+{
+    return e == VM_ENGINE_RTL ? "rtl" : e == VM_ENGINE_MODEL ? "model" : "lockstep";
+}
+
+/* Parses run's options; --config files apply first, --set after them in order (the command line wins). */
+static int parse_run(int argc, char **argv, struct run_opts *o)
+{
+    char err[512];
+    memset(o, 0, sizeof *o);
+    o->engine = VM_ENGINE_LOCKSTEP;
+    o->seed = 1;
+    o->max_cycles = 1000000;
+    o->waves_to = UINT64_MAX;
+    vm_config_defaults(&o->cfg);
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 2; i < argc; i++) {
+            const char *a = argv[i];
+            const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+            int takes = !strcmp(a, "--engine") || !strcmp(a, "--workload") || !strcmp(a, "--set") ||
+                        !strcmp(a, "--config") || !strcmp(a, "--seed") || !strcmp(a, "--max-cycles") ||
+                        !strcmp(a, "--stats-json") || !strcmp(a, "--waves") || !strcmp(a, "--waves-from") ||
+                        !strcmp(a, "--waves-to") || !strcmp(a, "--trace");
+            if (!takes)
+                return usage_error("unknown option '%s'", a);
+            if (!v)
+                return usage_error("option %s needs a value", a);
+            i++;
+            if (pass == 0) {
+                if (!strcmp(a, "--config") && vm_config_load(&o->cfg, v, err, sizeof err))
+                    return usage_error("%s", err);
+                continue;
+            }
+            if (!strcmp(a, "--engine")) {
+                if (!strcmp(v, "lockstep")) o->engine = VM_ENGINE_LOCKSTEP;
+                else if (!strcmp(v, "rtl")) o->engine = VM_ENGINE_RTL;
+                else if (!strcmp(v, "model")) o->engine = VM_ENGINE_MODEL;
+                else return usage_error("unknown engine '%s' (allowed: lockstep, rtl, model)", v);
+            } else if (!strcmp(a, "--workload")) {
+                o->workload = v;
+            } else if (!strcmp(a, "--trace")) {
+                return usage_error("--trace %s: trace input is not available in this version yet", v);
+            } else if (!strcmp(a, "--set")) {
+                if (vm_config_set_pair(&o->cfg, v, err, sizeof err))
+                    return usage_error("%s", err);
+            } else if (!strcmp(a, "--seed")) {
+                if (parse_u64(v, &o->seed)) return usage_error("--seed needs an unsigned number, got '%s'", v);
+            } else if (!strcmp(a, "--max-cycles")) {
+                if (parse_u64(v, &o->max_cycles) || !o->max_cycles)
+                    return usage_error("--max-cycles needs a positive number, got '%s'", v);
+            } else if (!strcmp(a, "--stats-json")) {
+                o->stats_json = v;
+            } else if (!strcmp(a, "--waves")) {
+                o->waves = v;
+            } else if (!strcmp(a, "--waves-from")) {
+                if (parse_u64(v, &o->waves_from)) return usage_error("--waves-from needs a cycle number, got '%s'", v);
+            } else if (!strcmp(a, "--waves-to")) {
+                if (parse_u64(v, &o->waves_to)) return usage_error("--waves-to needs a cycle number, got '%s'", v);
+            }
+        }
+    }
+    if (!o->workload)
+        return usage_error("%s", "run needs --workload NAME ('vmcosim list' shows them)");
+    if (vm_config_check(&o->cfg, err, sizeof err))
+        return usage_error("%s", err);
+    if (o->waves && o->engine == VM_ENGINE_MODEL)
+        return usage_error("%s", "--waves needs an RTL engine (lockstep or rtl)");
+    if (o->waves_from > o->waves_to)
+        return usage_error("%s", "--waves-from is after --waves-to");
+    return 0;
+}
+
+/* The command that reproduces this run (for mismatch reports), without wave options. */
+static char *replay_command(int argc, char **argv)
+{
+    size_t len = 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) + 3;
+    char *s = malloc(len);
+    if (!s)
+        return NULL;
+    s[0] = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--waves") || !strcmp(argv[i], "--waves-from") || !strcmp(argv[i], "--waves-to")) {
+            i++;
+            continue;
+        }
+        if (i)
+            strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+/* Reads the perf counters through the CSR port, one cycle each, into st. Returns 0 or 1 (mismatch). */
+static int read_counters(struct vm_sim *sim, struct vm_run_stats *st)
+{
+    static const unsigned csrs[] = {VM_CSR_PERF_LOADS, VM_CSR_PERF_STORES, VM_CSR_PERF_TLB_LOOKUPS,
+                                    VM_CSR_PERF_TLB_MISSES, VM_CSR_PERF_PTW_WALKS,
+                                    VM_CSR_PERF_PTW_WALK_CYCLES, VM_CSR_PERF_PTW_PTE_READS};
+    uint64_t *dst[] = {&st->loads, &st->stores, &st->tlb_lookups, &st->tlb_misses, &st->ptw_walks,
+                       &st->ptw_walk_cycles, &st->ptw_pte_reads};
+    for (unsigned i = 0; i < sizeof csrs / sizeof csrs[0]; i++) {
+        struct vm_in in = {.csr_addr = (uint8_t)csrs[i]};
+        struct vm_obs obs;
+        if (vm_sim_step(sim, &in, &obs))
+            return 1;
+        *dst[i] = obs.csr_rdata;
+    }
+    return 0;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct run_opts o;
+    int rc = parse_run(argc, argv, &o);
+    if (rc)
+        return rc;
+    char err[512];
+    struct vm_workload *wl = NULL;
+    struct vm_sim *sim = NULL;
+    struct vm_image img = {0};
+    char *replay = NULL;
+    rc = EXIT_USAGE;
+
+    if (!(wl = vm_workload_new(o.workload, &o.cfg, o.seed, err, sizeof err))) {
+        fprintf(stderr, "vmcosim: %s\n", err);
+        goto out;
+    }
+    if (vm_image_init(&img, o.cfg.mem_size, o.cfg.mode == VM_MODE_SV32, 1)) {
+        fprintf(stderr, "vmcosim: out of memory for the initial image\n");
+        goto out;
+    }
+    if (vm_workload_build(wl, &img, err, sizeof err)) {
+        fprintf(stderr, "vmcosim: %s\n", err);
+        goto out;
+    }
+    replay = replay_command(argc, argv);
+    struct vm_sim_opts so = {.engine = o.engine, .seed = o.seed, .waves_path = o.waves,
+                             .waves_from = o.waves_from, .waves_to = o.waves_to, .replay_cmd = replay};
+    vm_config_hw(&o.cfg, &so.hw);
+    if (!(sim = vm_sim_new(&so, err, sizeof err))) {
+        fprintf(stderr, "vmcosim: %s\n", err);
+        goto out;
+    }
+    vm_sim_load_image(sim, &img);
+
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct vm_in in;
+    struct vm_obs obs;
+    const struct vm_obs *prev = NULL;
+    int mismatch = 0;
+    /* Run until the budget is spent (open-ended workloads) or the workload ends, then let the request
+     * in flight finish and read the counters through the CSR port. */
+    while (!mismatch && vm_sim_cycles(sim) < o.max_cycles && !vm_workload_done(wl)) {
+        vm_workload_next(wl, prev, &in);
+        mismatch = vm_sim_step(sim, &in, &obs);
+        prev = &obs;
+    }
+    vm_workload_drain(wl);
+    for (unsigned i = 0; !mismatch && !vm_workload_idle(wl) && i < 100000; i++) {
+        vm_workload_next(wl, prev, &in);
+        mismatch = vm_sim_step(sim, &in, &obs);
+        prev = &obs;
+    }
+    if (!mismatch)
+        vm_workload_next(wl, prev, &in); /* takes in the last response */
+    struct vm_run_stats st = {0};
+    if (!mismatch)
+        mismatch = read_counters(sim, &st);
+    if (!mismatch)
+        mismatch = vm_sim_finish(sim);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    st.seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    st.cycles = vm_sim_cycles(sim);
+    st.cycles_checked = vm_sim_cycles_checked(sim);
+    st.mismatches = vm_sim_mismatches(sim);
+    st.workload = vm_workload_stats(wl);
+
+    if (mismatch) {
+        fprintf(stderr, "%s", vm_sim_report(sim));
+        rc = EXIT_MISMATCH;
+    } else {
+        rc = 0;
+    }
+    vm_stats_print_summary(stdout, &o.cfg, o.workload, engine_name(o.engine), o.seed, &st);
+    if (o.stats_json && vm_stats_write_json(o.stats_json, &o.cfg, o.workload, engine_name(o.engine), o.seed,
+                                            &st, err, sizeof err)) {
+        fprintf(stderr, "vmcosim: %s\n", err);
+        rc = EXIT_USAGE;
+    }
+    if (o.waves && !mismatch)
+        printf("waves: %s\n", o.waves);
+out:
+    vm_sim_free(sim);
+    vm_image_free(&img);
+    vm_workload_free(wl);
+    free(replay);
+    return rc;
+}
+
+static int cmd_list(void)
+{
+    printf("workloads:\n");
+    vm_workload_list(stdout);
+    printf("\nconfig keys (--set key=value, or key = value lines in --config FILE):\n");
+    vm_config_list(stdout);
+    printf("\nRTL TLB geometries verilated in this build (entries x ways): %s\n", vm_rtl_variants());
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("%s", "missing command (run or list)");
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        fputs(kUsage, stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "run"))
+        return cmd_run(argc, argv);
+    if (!strcmp(argv[1], "list")) {
+        if (argc > 2)
+            return usage_error("list takes no arguments, got '%s'", argv[2]);
+        return cmd_list();
+    }
+    return usage_error("unknown command '%s' (run, list, --help)", argv[1]);
+}

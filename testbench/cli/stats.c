@@ -1,0 +1,104 @@
+/* Run statistics: summary table and JSON (GUIDE §5). */
+#define _POSIX_C_SOURCE 200809L
+#include "stats.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <vmcosim/contract.h>
+
+static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : 0.0; }
+
+static const struct { unsigned cause; const char *name; } kCauses[] = {
+    {VM_CAUSE_FETCH_MISALIGNED, "fetch_misaligned"}, {VM_CAUSE_FETCH_ACCESS, "fetch_access"},
+    {VM_CAUSE_LOAD_MISALIGNED, "load_misaligned"},   {VM_CAUSE_LOAD_ACCESS, "load_access"},
+    {VM_CAUSE_STORE_MISALIGNED, "store_misaligned"}, {VM_CAUSE_STORE_ACCESS, "store_access"},
+    {VM_CAUSE_FETCH_PAGE_FAULT, "fetch_page_fault"}, {VM_CAUSE_LOAD_PAGE_FAULT, "load_page_fault"},
+    {VM_CAUSE_STORE_PAGE_FAULT, "store_page_fault"},
+};
+#define NCAUSES (sizeof kCauses / sizeof kCauses[0])
+
+void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *workload, const char *engine,
+                            uint64_t seed, const struct vm_run_stats *s)
+{
+    char mode[16], repl[16];
+    vm_config_get(cfg, "vm.mode", mode, sizeof mode);
+    vm_config_get(cfg, "tlb.repl", repl, sizeof repl);
+    fprintf(f, "vmcosim %s: workload %s, seed %" PRIu64 ", %s, TLB %ux%u %s, mem latency %u\n", engine, workload,
+            seed, mode, cfg->tlb_entries, cfg->tlb_ways, repl, cfg->mem_latency);
+    fprintf(f, "  cycles            %12" PRIu64 "   (%.2f M cycles/s)\n", s->cycles,
+            s->seconds > 0 ? (double)s->cycles / s->seconds / 1e6 : 0.0);
+    fprintf(f, "  requests          %12" PRIu64 "   loads %" PRIu64 ", stores %" PRIu64 "\n",
+            s->workload->requests, s->loads, s->stores);
+    fprintf(f, "  TLB lookups       %12" PRIu64 "   hit rate %.2f %%\n", s->tlb_lookups,
+            100.0 * (1.0 - ratio(s->tlb_misses, s->tlb_lookups)));
+    fprintf(f, "  page-table walks  %12" PRIu64 "   %.2f cycles/walk, %.2f PTE reads/walk\n", s->ptw_walks,
+            ratio(s->ptw_walk_cycles, s->ptw_walks), ratio(s->ptw_pte_reads, s->ptw_walks));
+    fprintf(f, "  faults            %12" PRIu64, s->workload->faults);
+    const char *sep = "   ";
+    for (unsigned i = 0; i < NCAUSES; i++) {
+        uint64_t n = s->workload->by_cause[kCauses[i].cause];
+        if (n) {
+            fprintf(f, "%s%s %" PRIu64, sep, kCauses[i].name, n);
+            sep = ", ";
+        }
+    }
+    fprintf(f, "\n  sfence.vma        %12" PRIu64 "   satp writes %" PRIu64 "\n", s->workload->sfences,
+            s->workload->satp_writes);
+    if (!strcmp(engine, "lockstep"))
+        fprintf(f, "  lockstep          %12" PRIu64 "   cycles checked, %" PRIu64 " mismatches\n",
+                s->cycles_checked, s->mismatches);
+}
+
+static void write_json(FILE *f, const struct vm_config *cfg, const char *workload, const char *engine,
+                       uint64_t seed, const struct vm_run_stats *s)
+{
+    fprintf(f, "{\n  \"cycles\": %" PRIu64 ",\n  \"config\": {", s->cycles);
+    vm_config_write_json(cfg, f);
+    fprintf(f, "},\n  \"seed\": %" PRIu64 ",\n  \"engine\": \"%s\",\n  \"workload\": \"%s\",\n", seed, engine,
+            workload);
+    fprintf(f, "  \"cores\": [ { \"loads\": %" PRIu64 ", \"stores\": %" PRIu64 ",\n", s->loads, s->stores);
+    fprintf(f, "               \"tlb\": {\"lookups\": %" PRIu64 ", \"misses\": %" PRIu64 "},\n", s->tlb_lookups,
+            s->tlb_misses);
+    fprintf(f, "               \"ptw\": {\"walks\": %" PRIu64 ", \"walk_cycles\": %" PRIu64
+            ", \"pte_reads\": %" PRIu64 "},\n", s->ptw_walks, s->ptw_walk_cycles, s->ptw_pte_reads);
+    fprintf(f, "               \"requests\": %" PRIu64 ", \"faults\": {", s->workload->requests);
+    for (unsigned i = 0; i < NCAUSES; i++)
+        fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "", kCauses[i].name, s->workload->by_cause[kCauses[i].cause]);
+    fprintf(f, "} } ],\n");
+    fprintf(f, "  \"lockstep\": {\"cycles_checked\": %" PRIu64 ", \"mismatches\": %" PRIu64 "},\n",
+            s->cycles_checked, s->mismatches);
+    fprintf(f, "  \"seconds\": %.6f\n}\n", s->seconds);
+}
+
+int vm_stats_write_json(const char *path, const struct vm_config *cfg, const char *workload, const char *engine,
+                        uint64_t seed, const struct vm_run_stats *s, char *err, size_t errlen)
+{
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    write_json(f, cfg, workload, engine, seed, s);
+    int bad = ferror(f);
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path)) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        remove(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    return 0;
+}

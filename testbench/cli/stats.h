@@ -1,0 +1,25 @@
+/* Run statistics: the human summary and the JSON of GUIDE §5 (keys that exist so far). */
+#ifndef VM_CLI_STATS_H
+#define VM_CLI_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <vmcosim/config.h>
+#include <vmcosim/workload.h>
+
+struct vm_run_stats {
+    uint64_t cycles, cycles_checked, mismatches;
+    uint64_t loads, stores, tlb_lookups, tlb_misses, ptw_walks, ptw_walk_cycles, ptw_pte_reads;
+    const struct vm_workload_stats *workload;
+    double seconds;
+};
+
+void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *workload, const char *engine,
+                            uint64_t seed, const struct vm_run_stats *s);
+/* Writes the JSON to path through a temporary file renamed into place (nothing half-written).
+ * Returns 0, or -1 with a message. */
+int vm_stats_write_json(const char *path, const struct vm_config *cfg, const char *workload, const char *engine,
+                        uint64_t seed, const struct vm_run_stats *s, char *err, size_t errlen);
+
+#endif

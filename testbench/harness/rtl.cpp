@@ -1,0 +1,79 @@
+// The C API of include/vmcosim/rtl.h over the verilated variants (one per TLB geometry).
+#include <cstdio>
+#include <cstring>
+
+#include "rtl_impl.hpp"
+#include "rtl_variants.h"  // generated: VM_RTL_VARIANT_LIST and the factory declarations
+
+extern "C" {
+#include <vmcosim/model.h>
+}
+
+struct vm_rtl {
+    vm_rtl_impl *impl;
+};
+
+namespace {
+struct variant {
+    unsigned entries, ways;
+    vm_rtl_impl *(*make)(const vm_hwcfg *, const vm_rtl_waves *, char *, size_t);
+};
+const variant kVariants[] = {
+#define VM_RTL_VARIANT(name, entries, ways) {entries, ways, vm_rtl_make_##name},
+    VM_RTL_VARIANT_LIST
+#undef VM_RTL_VARIANT
+};
+}  // namespace
+
+extern "C" const char *vm_rtl_variants(void)
+{
+    return VM_RTL_VARIANT_NAMES;
+}
+
+extern "C" struct vm_rtl *vm_rtl_new(const struct vm_hwcfg *cfg, const struct vm_rtl_waves *waves, char *err,
+                                     size_t errlen)
+{
+    if (vm_hwcfg_check(cfg, err, errlen))
+        return nullptr;
+    for (const variant &v : kVariants) {
+        if (v.entries != cfg->tlb_entries || v.ways != cfg->tlb_ways)
+            continue;
+        vm_rtl_impl *impl = v.make(cfg, waves, err, errlen);
+        if (!impl)
+            return nullptr;
+        return new vm_rtl{impl};
+    }
+    std::snprintf(err, errlen,
+                  "tlb.entries=%u tlb.ways=%u: no RTL variant with this TLB geometry in this build "
+                  "(verilated: %s; add one with -DVM_RTL_TLB_VARIANTS, or use --engine model)",
+                  cfg->tlb_entries, cfg->tlb_ways, VM_RTL_VARIANT_NAMES);
+    return nullptr;
+}
+
+extern "C" void vm_rtl_free(struct vm_rtl *r)
+{
+    if (!r)
+        return;
+    delete r->impl;
+    delete r;
+}
+
+extern "C" int vm_rtl_poke(struct vm_rtl *r, uint64_t word_index, uint64_t value)
+{
+    return r->impl->poke(word_index, value);
+}
+
+extern "C" uint64_t vm_rtl_peek(const struct vm_rtl *r, uint64_t word_index)
+{
+    return r->impl->peek(word_index);
+}
+
+extern "C" void vm_rtl_step(struct vm_rtl *r, const struct vm_in *in, struct vm_obs *obs)
+{
+    r->impl->step(in, obs);
+}
+
+extern "C" uint64_t vm_rtl_cycles(const struct vm_rtl *r)
+{
+    return r->impl->cycles();
+}

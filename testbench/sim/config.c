@@ -1,0 +1,306 @@
+#define _POSIX_C_SOURCE 200809L
+/* The configuration vocabulary (GUIDE §4): one table drives parsing, listing, JSON and errors. */
+#include <vmcosim/config.h>
+#include <vmcosim/contract.h>
+#include <vmcosim/model.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct key {
+    const char *name;
+    const char *def;
+    const char *allowed;
+    const char *help;
+    int (*parse)(struct vm_config *c, const char *v);   /* 0 or -1 */
+    void (*show)(const struct vm_config *c, char *buf, size_t len);
+    int quoted;                                           /* JSON string (1) or number (0) */
+};
+
+static const char *kModes[] = {"sv39", "sv32", "bare"};
+static const char *kAd[] = {"hw", "fault"};
+static const char *kRepl[] = {"lru", "plru", "fifo", "random"};
+
+static int pick(const char *v, const char *const *names, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (!strcmp(v, names[i]))
+            return (int)i;
+    return -1;
+}
+
+/* Unsigned number with optional K/M/G suffix (powers of 1024). */
+static int parse_size(const char *v, uint64_t *out)
+{
+    if (!isdigit((unsigned char)*v))
+        return -1;
+    errno = 0;
+    char *end;
+    unsigned long long n = strtoull(v, &end, 0);
+    if (errno)
+        return -1;
+    uint64_t mul = 1;
+    if (*end == 'K' || *end == 'k')
+        mul = 1ull << 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        mul = 1ull << 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        mul = 1ull << 30, end++;
+    if (*end || n > UINT64_MAX / mul)
+        return -1;
+    *out = n * mul;
+    return 0;
+}
+
+static int parse_uint(const char *v, unsigned lo, unsigned hi, unsigned *out)
+{
+    uint64_t n;
+    if (parse_size(v, &n) || n < lo || n > hi)
+        return -1;
+    *out = (unsigned)n;
+    return 0;
+}
+
+static int is_pow2(uint64_t v) { return v && !(v & (v - 1)); }
+
+static int p_cores(struct vm_config *c, const char *v) { return parse_uint(v, 1, 1, &c->cores); }
+static int p_mode(struct vm_config *c, const char *v)
+{
+    int i = pick(v, kModes, 3);
+    if (i < 0) return -1;
+    c->mode = (enum vm_mode)i;
+    return 0;
+}
+static int p_ad(struct vm_config *c, const char *v)
+{
+    int i = pick(v, kAd, 2);
+    if (i < 0) return -1;
+    c->ad = (enum vm_ad)i;
+    return 0;
+}
+static int p_entries(struct vm_config *c, const char *v)
+{
+    unsigned n;
+    if (parse_uint(v, 1, VM_TLB_MAX_ENTRIES, &n) || !is_pow2(n)) return -1;
+    c->tlb_entries = n;
+    return 0;
+}
+static int p_ways(struct vm_config *c, const char *v)
+{
+    unsigned n;
+    if (parse_uint(v, 1, VM_TLB_MAX_ENTRIES, &n) || !is_pow2(n)) return -1;
+    c->tlb_ways = n;
+    return 0;
+}
+static int p_repl(struct vm_config *c, const char *v)
+{
+    int i = pick(v, kRepl, 4);
+    if (i < 0) return -1;
+    c->tlb_repl = (unsigned)i;  /* same order as VM_REPL_* */
+    return 0;
+}
+static int p_mem_size(struct vm_config *c, const char *v)
+{
+    uint64_t n;
+    if (parse_size(v, &n) || !is_pow2(n) || n < (64u << 10) || n > VM_MEM_MAX_BYTES) return -1;
+    c->mem_size = n;
+    return 0;
+}
+static int p_latency(struct vm_config *c, const char *v) { return parse_uint(v, 1, 255, &c->mem_latency); }
+
+static void s_cores(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->cores); }
+static void s_mode(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%s", kModes[c->mode]); }
+static void s_ad(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%s", kAd[c->ad]); }
+static void s_entries(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->tlb_entries); }
+static void s_ways(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->tlb_ways); }
+static void s_repl(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%s", kRepl[c->tlb_repl]); }
+static void s_mem_size(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%" PRIu64, c->mem_size); }
+static void s_latency(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->mem_latency); }
+
+static const struct key kKeys[] = {
+    {"cores", "1", "1 (more cores arrive with the coherent bus)", "number of cores", p_cores, s_cores, 0},
+    {"vm.mode", "sv39", "sv39, sv32, bare", "translation scheme", p_mode, s_mode, 1},
+    {"vm.ad", "hw", "hw, fault", "A/D bits: walker updates them (hw) or page fault (fault)", p_ad, s_ad, 1},
+    {"tlb.entries", "16", "power of two, 1..64", "L1 TLB entries", p_entries, s_entries, 0},
+    {"tlb.ways", "16", "power of two dividing tlb.entries (= entries: fully associative)", "L1 TLB ways",
+     p_ways, s_ways, 0},
+    {"tlb.repl", "lru", "lru, plru, fifo, random", "L1 TLB replacement", p_repl, s_repl, 1},
+    {"mem.size", "64M", "power of two, 64K..64M (suffix K, M)", "physical memory bytes", p_mem_size, s_mem_size,
+     0},
+    {"mem.latency", "20", "1..255", "memory access latency in cycles", p_latency, s_latency, 0},
+};
+#define NKEYS (sizeof kKeys / sizeof kKeys[0])
+
+void vm_config_defaults(struct vm_config *c)
+{
+    memset(c, 0, sizeof *c);
+    for (size_t i = 0; i < NKEYS; i++)
+        kKeys[i].parse(c, kKeys[i].def);
+}
+
+static unsigned edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned row[64];
+    if (lb >= 64)
+        return 99;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (unsigned)j;
+    for (size_t i = 1; i <= la; i++) {
+        unsigned diag = row[0];
+        row[0] = (unsigned)i;
+        for (size_t j = 1; j <= lb; j++) {
+            unsigned up = row[j];
+            unsigned best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+static const struct key *find_key(const char *name)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (!strcmp(kKeys[i].name, name))
+            return &kKeys[i];
+    return NULL;
+}
+
+int vm_config_set(struct vm_config *c, const char *key, const char *value, char *err, size_t errlen)
+{
+    const struct key *k = find_key(key);
+    if (!k) {
+        const struct key *near = NULL;
+        unsigned best = 4;
+        for (size_t i = 0; i < NKEYS; i++) {
+            unsigned d = edit_distance(key, kKeys[i].name);
+            if (d < best) best = d, near = &kKeys[i];
+        }
+        if (near)
+            snprintf(err, errlen, "unknown config key '%s' (did you mean '%s'?); 'vmcosim list' shows every key",
+                     key, near->name);
+        else
+            snprintf(err, errlen, "unknown config key '%s'; 'vmcosim list' shows every key", key);
+        return -1;
+    }
+    if (k->parse(c, value)) {
+        snprintf(err, errlen, "invalid value '%s' for %s: allowed: %s", value, k->name, k->allowed);
+        return -1;
+    }
+    return 0;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = 0;
+    return s;
+}
+
+int vm_config_set_pair(struct vm_config *c, const char *pair, char *err, size_t errlen)
+{
+    char buf[256];
+    if (strlen(pair) >= sizeof buf) {
+        snprintf(err, errlen, "setting too long: '%.40s...'", pair);
+        return -1;
+    }
+    strcpy(buf, pair);
+    char *eq = strchr(buf, '=');
+    if (!eq) {
+        snprintf(err, errlen, "expected key=value, got '%s'", pair);
+        return -1;
+    }
+    *eq = 0;
+    return vm_config_set(c, trim(buf), trim(eq + 1), err, errlen);
+}
+
+int vm_config_load(struct vm_config *c, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open config file: %s", path, strerror(errno));
+        return -1;
+    }
+    char *line = NULL, msg[400];
+    size_t cap = 0;
+    ssize_t n;
+    unsigned lineno = 0;
+    int rc = 0;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        int binary = (size_t)n != strlen(line);   /* an embedded NUL */
+        for (char *p = line; *p && !binary; p++)
+            binary = !isprint((unsigned char)*p) && !isspace((unsigned char)*p);
+        if (binary) {
+            snprintf(err, errlen, "%s:%u: not a text config file", path, lineno);
+            rc = -1;
+            break;
+        }
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = 0;
+        char *s = trim(line);
+        if (!*s)
+            continue;
+        if (vm_config_set_pair(c, s, msg, sizeof msg)) {
+            snprintf(err, errlen, "%s:%u: %s", path, lineno, msg);
+            rc = -1;
+            break;
+        }
+    }
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+int vm_config_check(const struct vm_config *c, char *err, size_t errlen)
+{
+    struct vm_hwcfg hw;
+    vm_config_hw(c, &hw);
+    return vm_hwcfg_check(&hw, err, errlen);
+}
+
+void vm_config_hw(const struct vm_config *c, struct vm_hwcfg *hw)
+{
+    memset(hw, 0, sizeof *hw);
+    hw->tlb_entries = c->tlb_entries;
+    hw->tlb_ways = c->tlb_ways;
+    hw->tlb_repl = c->tlb_repl;
+    hw->mem_latency = c->mem_latency;
+    hw->mem_bytes = c->mem_size;
+}
+
+void vm_config_get(const struct vm_config *c, const char *key, char *buf, size_t len)
+{
+    const struct key *k = find_key(key);
+    if (k)
+        k->show(c, buf, len);
+    else if (len)
+        buf[0] = 0;
+}
+
+void vm_config_write_json(const struct vm_config *c, FILE *f)
+{
+    char v[64];
+    for (size_t i = 0; i < NKEYS; i++) {
+        kKeys[i].show(c, v, sizeof v);
+        fprintf(f, "%s\"%s\": %s%s%s", i ? ", " : "", kKeys[i].name, kKeys[i].quoted ? "\"" : "", v,
+                kKeys[i].quoted ? "\"" : "");
+    }
+}
+
+void vm_config_list(FILE *f)
+{
+    fprintf(f, "%-14s %-8s %s\n", "key", "default", "allowed values: meaning");
+    for (size_t i = 0; i < NKEYS; i++)
+        fprintf(f, "%-14s %-8s %s: %s\n", kKeys[i].name, kKeys[i].def, kKeys[i].allowed, kKeys[i].help);
+}

@@ -1,0 +1,113 @@
+/* Engines: model, RTL, or both in lockstep (GUIDE §3). */
+#include <vmcosim/checker.h>
+#include <vmcosim/model.h>
+#include <vmcosim/rtl.h>
+#include <vmcosim/sim.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+struct vm_sim {
+    enum vm_engine engine;
+    struct vm_model *model;
+    struct vm_rtl *rtl;
+    struct vm_checker *checker;
+    uint64_t cycles;
+    int failed;
+};
+
+struct vm_sim *vm_sim_new(const struct vm_sim_opts *o, char *err, size_t errlen)
+{
+    struct vm_sim *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    s->engine = o->engine;
+    if (o->engine != VM_ENGINE_RTL && !(s->model = vm_model_new(&o->hw, err, errlen)))
+        goto fail;
+    if (o->engine != VM_ENGINE_MODEL) {
+        struct vm_rtl_waves w = {o->waves_path, o->waves_from, o->waves_to};
+        if (!(s->rtl = vm_rtl_new(&o->hw, o->waves_path ? &w : NULL, err, errlen)))
+            goto fail;
+    }
+    if (o->engine == VM_ENGINE_LOCKSTEP && !(s->checker = vm_checker_new(o->seed, o->replay_cmd))) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    return s;
+fail:
+    vm_sim_free(s);
+    return NULL;
+}
+
+void vm_sim_free(struct vm_sim *s)
+{
+    if (!s)
+        return;
+    vm_model_free(s->model);
+    vm_rtl_free(s->rtl);
+    vm_checker_free(s->checker);
+    free(s);
+}
+
+int vm_sim_load_image(struct vm_sim *s, const struct vm_image *img)
+{
+    if (s->cycles)
+        return -1;
+    for (uint64_t i = 0; i < img->nwords; i++) {
+        if (!img->words[i])
+            continue;
+        if (s->model && vm_model_poke(s->model, i, img->words[i]))
+            return -1;
+        if (s->rtl && vm_rtl_poke(s->rtl, i, img->words[i]))
+            return -1;
+    }
+    return 0;
+}
+
+int vm_sim_step(struct vm_sim *s, const struct vm_in *in, struct vm_obs *obs)
+{
+    struct vm_obs expected;
+    switch (s->engine) {
+    case VM_ENGINE_MODEL:
+        vm_model_step(s->model, in, obs);
+        break;
+    case VM_ENGINE_RTL:
+        vm_rtl_step(s->rtl, in, obs);
+        break;
+    case VM_ENGINE_LOCKSTEP:
+        vm_rtl_step(s->rtl, in, obs);
+        vm_model_step(s->model, in, &expected);
+        if (!s->failed && vm_checker_step(s->checker, s->cycles, &expected, obs))
+            s->failed = 1;
+        break;
+    }
+    s->cycles++;
+    return s->failed;
+}
+
+static uint64_t read_model(const void *ctx, uint64_t i) { return vm_model_peek(ctx, i); }
+static uint64_t read_rtl(const void *ctx, uint64_t i) { return vm_rtl_peek(ctx, i); }
+
+int vm_sim_finish(struct vm_sim *s)
+{
+    if (s->engine != VM_ENGINE_LOCKSTEP || s->failed)
+        return s->failed;
+    if (vm_checker_memory(s->checker, vm_model_mem_words(s->model), read_model, s->model, read_rtl, s->rtl))
+        s->failed = 1;
+    return s->failed;
+}
+
+uint64_t vm_sim_cycles(const struct vm_sim *s) { return s->cycles; }
+uint64_t vm_sim_cycles_checked(const struct vm_sim *s) { return s->checker ? vm_checker_cycles_checked(s->checker) : 0; }
+uint64_t vm_sim_mismatches(const struct vm_sim *s) { return s->checker ? vm_checker_mismatches(s->checker) : 0; }
+const char *vm_sim_report(const struct vm_sim *s) { return s->checker ? vm_checker_report(s->checker) : ""; }
+const char *vm_sim_mismatch_field(const struct vm_sim *s) { return s->checker ? vm_checker_field(s->checker) : ""; }
+enum vm_engine vm_sim_engine(const struct vm_sim *s) { return s->engine; }
+struct vm_model *vm_sim_model(struct vm_sim *s) { return s->model; }
+
+uint64_t vm_sim_peek(const struct vm_sim *s, uint64_t i)
+{
+    return s->rtl ? vm_rtl_peek(s->rtl, i) : vm_model_peek(s->model, i);
+}

@@ -1,0 +1,377 @@
+// Shared driver for the model unit suites (test_model_*.cpp): one vm_model, an initial image built with
+// vm_image_* and poked in at cycle 0, CSR writes/reads through the CSR port, one request at a time on the
+// request port, and a log of every observable event so that tests can assert them.
+//
+// Expectations in the suites come from the RISC-V privileged spec and the documented rules (RTL header
+// comments, contract.def), never from model output.
+#ifndef VMCOSIM_MODEL_HARNESS_HPP
+#define VMCOSIM_MODEL_HARNESS_HPP
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include <vmcosim/contract.h>
+#include <vmcosim/image.h>
+#include <vmcosim/model.h>
+#include <vmcosim/port.h>
+}
+
+namespace vmt {
+
+// PTE flag bits (V is added by vm_image_map).
+constexpr unsigned kV = 1u << VM_PTE_V;
+constexpr unsigned kR = 1u << VM_PTE_R;
+constexpr unsigned kW = 1u << VM_PTE_W;
+constexpr unsigned kX = 1u << VM_PTE_X;
+constexpr unsigned kU = 1u << VM_PTE_U;
+constexpr unsigned kG = 1u << VM_PTE_G;
+constexpr unsigned kA = 1u << VM_PTE_A;
+constexpr unsigned kD = 1u << VM_PTE_D;
+constexpr unsigned kRWX = kR | kW | kX;
+constexpr unsigned kAD = kA | kD;
+
+// STATUS bits.
+constexpr uint64_t kPrivS = 1ull << VM_STATUS_PRIV_S;
+constexpr uint64_t kSum = 1ull << VM_STATUS_SUM;
+constexpr uint64_t kMxr = 1ull << VM_STATUS_MXR;
+constexpr uint64_t kAdhw = 1ull << VM_STATUS_ADHW;
+
+// SFENCE command word.
+inline uint64_t sfence_cmd(bool use_vaddr, bool use_asid, unsigned asid = 0)
+{
+    return (use_vaddr ? 1ull << VM_SFENCE_USE_VADDR : 0) | (use_asid ? 1ull << VM_SFENCE_USE_ASID : 0) |
+           ((uint64_t)asid << VM_SFENCE_ASID_LSB);
+}
+
+// The LFSR of contract.def: Galois, right shift, taps VM_LFSR_TAPS.
+inline uint32_t lfsr_next(uint32_t s)
+{
+    return (s >> 1) ^ ((s & 1u) ? (uint32_t)VM_LFSR_TAPS : 0u);
+}
+
+enum class Mode { Sv39, Sv32, Bare };
+
+struct HarnessCfg {
+    Mode mode = Mode::Sv39;
+    uint32_t tlb_entries = 16;
+    uint32_t tlb_ways = 16;
+    uint32_t tlb_repl = VM_REPL_LRU;
+    uint32_t mem_latency = 1;
+    uint64_t mem_bytes = 4ull << 20;
+    unsigned asid = 0;
+    uint64_t status = kPrivS;   // S mode, A/D by fault (Svade)
+};
+
+struct Resp {
+    bool fault = false;
+    unsigned cause = 0;
+    uint64_t rdata = 0;
+    uint64_t tval = 0;
+    uint64_t accept_cycle = 0;  // cycle whose observation showed req_ready with our request
+    uint64_t resp_cycle = 0;    // cycle with resp_valid
+    bool timed_out = false;
+    uint64_t latency() const { return resp_cycle - accept_cycle; }
+};
+
+struct FillEv {
+    uint64_t cycle;
+    unsigned index, level, perm, asid;
+    uint32_t vpn;
+    uint64_t ppn;
+};
+struct InvalEv {
+    uint64_t cycle;
+    uint64_t mask;
+};
+struct MemReqEv {
+    uint64_t cycle;
+    unsigned op, strb;
+    uint64_t addr, wdata, cmp;
+};
+struct MemRespEv {
+    uint64_t cycle;
+    uint64_t rdata;
+};
+
+struct Req {
+    unsigned op = VM_OP_LOAD;
+    uint64_t addr = 0;
+    unsigned size = 3;
+    uint64_t wdata = 0;
+    bool bare = false;
+};
+
+inline Req load(uint64_t a, unsigned size = 3) { return Req{VM_OP_LOAD, a, size, 0, false}; }
+inline Req store(uint64_t a, uint64_t v, unsigned size = 3) { return Req{VM_OP_STORE, a, size, v, false}; }
+inline Req fetch(uint64_t a, unsigned size = 2) { return Req{VM_OP_FETCH, a, size, 0, false}; }
+inline Req bare(Req r)
+{
+    r.bare = true;
+    return r;
+}
+
+class ModelHarness;
+// Called before every cycle of an access (from its first cycle): `cyc` is the cycle about to run, `prev` the
+// previous cycle's observation; the hook may add CSR writes to `in` or (model-only tests) poke memory.
+using Hook = std::function<void(ModelHarness &h, uint64_t cyc, const vm_obs &prev, vm_in &in)>;
+
+class ModelHarness {
+public:
+    explicit ModelHarness(const HarnessCfg &c = HarnessCfg()) : cfg_(c)
+    {
+        vm_hwcfg hw{};
+        hw.tlb_entries = c.tlb_entries;
+        hw.tlb_ways = c.tlb_ways;
+        hw.tlb_repl = c.tlb_repl;
+        hw.mem_latency = c.mem_latency;
+        hw.mem_bytes = c.mem_bytes;
+        char err[200] = "";
+        m_ = vm_model_new(&hw, err, sizeof err);
+        if (!m_)
+            throw std::runtime_error(std::string("vm_model_new: ") + err);
+        if (vm_image_init(&img_, c.mem_bytes, c.mode == Mode::Sv32, 1))
+            throw std::runtime_error("vm_image_init failed");
+        root_ = vm_image_alloc_page(&img_);
+    }
+    ~ModelHarness()
+    {
+        vm_image_free(&img_);
+        vm_model_free(m_);
+    }
+    ModelHarness(const ModelHarness &) = delete;
+    ModelHarness &operator=(const ModelHarness &) = delete;
+
+    // ---------------- image (before boot) ----------------
+    uint64_t root() const { return root_; }
+    uint64_t new_root() { return vm_image_alloc_page(&img_); }
+    bool sv32() const { return cfg_.mode == Mode::Sv32; }
+    unsigned levels() const { return sv32() ? 2 : 3; }
+    vm_image &img() { return img_; }
+
+    void map(uint64_t va, unsigned level, uint64_t ppn, unsigned flags) { map_in(root_, va, level, ppn, flags); }
+    void map_in(uint64_t root, uint64_t va, unsigned level, uint64_t ppn, unsigned flags)
+    {
+        if (vm_image_map(&img_, root, va, level, ppn, flags))
+            throw std::runtime_error("vm_image_map failed");
+    }
+    uint64_t pte_addr(uint64_t va, unsigned level) const { return pte_addr_in(root_, va, level); }
+    uint64_t pte_addr_in(uint64_t root, uint64_t va, unsigned level) const
+    {
+        return vm_image_pte_addr(&img_, root, va, level);
+    }
+    unsigned pte_size() const { return sv32() ? 4 : 8; }
+    // Overwrites one PTE in the image (any bits, e.g. reserved ones or flags on a non-leaf).
+    void set_pte(uint64_t va, unsigned level, uint64_t pte)
+    {
+        vm_image_write(&img_, pte_addr(va, level), pte_size(), pte);
+    }
+    uint64_t get_pte(uint64_t va, unsigned level) const
+    {
+        return vm_image_read(&img_, pte_addr(va, level), pte_size());
+    }
+    void img_write(uint64_t pa, unsigned size, uint64_t v) { vm_image_write(&img_, pa, size, v); }
+
+    // Loads the image into the model (cycle 0), then writes satp (cfg mode/asid, root()) and STATUS.
+    void boot()
+    {
+        ASSERT_EQ(vm_model_cycles(m_), 0u) << "the image is loaded at cycle 0 only";
+        for (uint64_t i = 0; i < img_.nwords; i++)
+            if (img_.words[i])
+                ASSERT_EQ(vm_model_poke(m_, i, img_.words[i]), 0);
+        if (cfg_.mode != Mode::Bare)
+            write_satp(cfg_.asid, root_);
+        csr_write(VM_CSR_STATUS, cfg_.status);
+    }
+    uint64_t satp_value(unsigned asid, uint64_t root) const
+    {
+        unsigned mode = cfg_.mode == Mode::Sv39   ? VM_SATP_MODE_SV39
+                        : cfg_.mode == Mode::Sv32 ? VM_SATP_MODE_SV32
+                                                  : VM_SATP_MODE_BARE;
+        return vm_satp(mode, asid, root);
+    }
+    void write_satp(unsigned asid, uint64_t root) { csr_write(VM_CSR_SATP, satp_value(asid, root)); }
+
+    // ---------------- cycles ----------------
+    uint64_t cycle() const { return vm_model_cycles(m_); }
+    vm_model *model() { return m_; }
+    uint64_t peek(uint64_t pa) const { return vm_model_peek(m_, pa >> 3); }
+    uint64_t peek_pte(uint64_t pte_pa) const
+    {
+        uint64_t w = peek(pte_pa);
+        return sv32() ? (w >> (8 * (pte_pa & 4))) & 0xFFFFFFFFull : w;
+    }
+
+    // Runs one cycle with `in`, records its events, returns its observation.
+    vm_obs step(const vm_in &in)
+    {
+        vm_obs o{};
+        uint64_t c = cycle();
+        vm_model_step(m_, &in, &o);
+        record(c, o);
+        last_ = o;
+        return o;
+    }
+    vm_obs idle(unsigned n = 1)
+    {
+        vm_in in{};
+        vm_obs o{};
+        for (unsigned i = 0; i < n; i++)
+            o = step(in);
+        return o;
+    }
+
+    // One CSR write (one cycle); returns that cycle's observation (inval_mask of an sfence, ...).
+    vm_obs csr_write(unsigned addr, uint64_t v)
+    {
+        vm_in in{};
+        in.csr_we = 1;
+        in.csr_addr = (uint8_t)addr;
+        in.csr_wdata = v;
+        return step(in);
+    }
+    // Reads a CSR through the port (one idle cycle with csr_addr set).
+    uint64_t csr_read(unsigned addr)
+    {
+        vm_in in{};
+        in.csr_addr = (uint8_t)addr;
+        return step(in).csr_rdata;
+    }
+    // sfence.vma: the address goes to SFENCE_VADDR first (one cycle), then the command (one cycle).
+    vm_obs sfence(bool use_vaddr, uint64_t vaddr, bool use_asid, unsigned asid)
+    {
+        if (use_vaddr)
+            csr_write(VM_CSR_SFENCE_VADDR, vaddr);
+        return csr_write(VM_CSR_SFENCE, sfence_cmd(use_vaddr, use_asid, asid));
+    }
+    vm_obs sfence_all() { return sfence(false, 0, false, 0); }
+
+    // Issues one request and steps until its response.
+    Resp access(const Req &r, const Hook &hook = Hook(), uint64_t max_cycles = 20000)
+    {
+        Resp out;
+        bool accepted = false;
+        vm_obs prev = last_;
+        for (uint64_t n = 0; n < max_cycles; n++) {
+            vm_in in{};
+            if (!accepted) {
+                in.req_valid = 1;
+                in.req_op = (uint8_t)r.op;
+                in.req_size = (uint8_t)r.size;
+                in.req_bare = r.bare;
+                in.req_addr = r.addr;
+                in.req_wdata = r.wdata;
+            }
+            uint64_t c = cycle();
+            if (hook)
+                hook(*this, c, prev, in);
+            vm_obs o = step(in);
+            if (!accepted && o.req_ready) {
+                accepted = true;
+                out.accept_cycle = c;
+            } else if (accepted && o.resp_valid) {
+                out.fault = o.resp_fault;
+                out.cause = o.resp_cause;
+                out.rdata = o.resp_rdata;
+                out.tval = o.resp_tval;
+                out.resp_cycle = c;
+                return out;
+            }
+            prev = o;
+        }
+        out.timed_out = true;
+        ADD_FAILURE() << "no response within " << max_cycles << " cycles";
+        return out;
+    }
+
+    // ---------------- events ----------------
+    void clear_events()
+    {
+        fills.clear();
+        invals.clear();
+        mem_reqs.clear();
+        mem_resps.clear();
+    }
+    size_t count_mem(unsigned op) const
+    {
+        size_t n = 0;
+        for (const auto &e : mem_reqs)
+            n += e.op == op;
+        return n;
+    }
+    std::vector<unsigned> fill_indices() const
+    {
+        std::vector<unsigned> v;
+        for (const auto &f : fills)
+            v.push_back(f.index);
+        return v;
+    }
+    uint64_t inval_union() const
+    {
+        uint64_t m = 0;
+        for (const auto &e : invals)
+            m |= e.mask;
+        return m;
+    }
+
+    // Perf counters (CSR port).
+    uint64_t pte_reads() { return csr_read(VM_CSR_PERF_PTW_PTE_READS); }
+    uint64_t walks() { return csr_read(VM_CSR_PERF_PTW_WALKS); }
+    uint64_t misses() { return csr_read(VM_CSR_PERF_TLB_MISSES); }
+    uint64_t lookups() { return csr_read(VM_CSR_PERF_TLB_LOOKUPS); }
+
+    std::vector<FillEv> fills;
+    std::vector<InvalEv> invals;
+    std::vector<MemReqEv> mem_reqs;
+    std::vector<MemRespEv> mem_resps;
+
+private:
+    void record(uint64_t c, const vm_obs &o)
+    {
+        if (o.fill_valid)
+            fills.push_back(FillEv{c, o.fill_index, o.fill_level, o.fill_perm, o.fill_asid, o.fill_vpn, o.fill_ppn});
+        if (o.inval_mask)
+            invals.push_back(InvalEv{c, o.inval_mask});
+        if (o.mem_req_valid)
+            mem_reqs.push_back(MemReqEv{c, o.mem_req_op, o.mem_req_strb, o.mem_req_addr, o.mem_req_wdata, o.mem_req_cmp});
+        if (o.mem_resp_valid)
+            mem_resps.push_back(MemRespEv{c, o.mem_resp_rdata});
+    }
+
+    HarnessCfg cfg_;
+    vm_model *m_ = nullptr;
+    vm_image img_{};
+    uint64_t root_ = 0;
+    vm_obs last_{};
+};
+
+// gtest helpers
+inline ::testing::AssertionResult IsFault(const Resp &r, unsigned cause, uint64_t tval)
+{
+    if (r.timed_out)
+        return ::testing::AssertionFailure() << "timed out";
+    if (!r.fault)
+        return ::testing::AssertionFailure() << "no fault (rdata 0x" << std::hex << r.rdata << ")";
+    if (r.cause != cause || r.tval != tval)
+        return ::testing::AssertionFailure() << "cause " << r.cause << " tval 0x" << std::hex << r.tval
+                                             << ", expected cause " << std::dec << cause << " tval 0x"
+                                             << std::hex << tval;
+    return ::testing::AssertionSuccess();
+}
+inline ::testing::AssertionResult IsOk(const Resp &r)
+{
+    if (r.timed_out)
+        return ::testing::AssertionFailure() << "timed out";
+    if (r.fault)
+        return ::testing::AssertionFailure() << "fault cause " << r.cause << " tval 0x" << std::hex << r.tval;
+    return ::testing::AssertionSuccess();
+}
+
+}  // namespace vmt
+
+#endif

@@ -1,0 +1,47 @@
+/* Inside the workloads: one action source per workload behind an ops table; workload.c drives them. */
+#ifndef VM_WORKLOAD_IMPL_H
+#define VM_WORKLOAD_IMPL_H
+
+#include <stdbool.h>
+#include <vmcosim/workload.h>
+
+enum vm_action_kind { VM_ACT_NONE, VM_ACT_REQ, VM_ACT_CSR, VM_ACT_END };
+
+struct vm_action {
+    enum vm_action_kind kind;
+    /* VM_ACT_REQ */
+    uint8_t op, size, bare;
+    uint64_t addr, wdata;
+    /* VM_ACT_CSR */
+    uint8_t csr;
+    uint64_t value;
+};
+
+struct vm_workload_ops {
+    const char *name;
+    const char *description;
+    /* Private state: allocated by create, freed by destroy. Returns NULL with err on failure. */
+    void *(*create)(const struct vm_config *cfg, uint64_t seed, char *err, size_t errlen);
+    void (*destroy)(void *st);
+    int (*build)(void *st, struct vm_image *img, char *err, size_t errlen);
+    /* The next action (called when the previous request was accepted or a CSR write was issued). */
+    void (*next)(void *st, struct vm_action *a);
+};
+
+/* Small deterministic PRNG for workload choices (splitmix64). */
+static inline uint64_t vm_rand(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+static inline uint64_t vm_rand_below(uint64_t *s, uint64_t n) { return n ? vm_rand(s) % n : 0; }
+
+/* The startup sequence every translated workload begins with: LFSR seed, STATUS, then satp. */
+unsigned vm_boot_actions(const struct vm_config *cfg, uint64_t seed, unsigned status_extra, uint64_t satp,
+                         struct vm_action *out);
+
+extern const struct vm_workload_ops vm_wl_seq, vm_wl_stride, vm_wl_random;
+
+#endif
