@@ -33,6 +33,13 @@ uint64_t vm_model_mem_words(const struct vm_model *m);
  * nobody looks: the model then skips that work). */
 void vm_model_step(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs);
 
+/* Event skipping, for model-only runs: the number of upcoming cycles in which nothing but countdowns can
+ * happen (a request or walk waiting for memory) provided the port inputs stay as they are and no CSR is
+ * written; vm_model_skip(m, n) with n <= that number advances exactly as n vm_model_step calls would,
+ * without producing observations. */
+uint64_t vm_model_quiet_cycles(const struct vm_model *m);
+void vm_model_skip(struct vm_model *m, uint64_t n);
+
 /* Cycles run so far. */
 uint64_t vm_model_cycles(const struct vm_model *m);
 

@@ -44,6 +44,11 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
 int vm_workload_done(const struct vm_workload *w);
 /* Stops issuing new actions (the one in flight completes). */
 void vm_workload_drain(struct vm_workload *w);
+/* True while a request is offered and waiting for acceptance: until then the driver changes nothing
+ * but the perf counter it shows on the CSR read port. */
+int vm_workload_holding(const struct vm_workload *w);
+/* Accounts for n cycles skipped while holding. */
+void vm_workload_skip(struct vm_workload *w, uint64_t n);
 /* True when no request is waiting for acceptance or a response. */
 int vm_workload_idle(const struct vm_workload *w);
 

@@ -135,3 +135,21 @@ void vm_model_step(struct vm_model *m, const struct vm_in *in, struct vm_obs *ob
     vm_mem_flat_step(&m->mem, &mreq);
     m->cycles++;
 }
+
+uint64_t vm_model_quiet_cycles(const struct vm_model *m)
+{
+    const struct vm_mmu *u = &m->mmu;
+    bool waiting = u->state == MMU_DATA_WAIT ||
+                   (u->state == MMU_WALK && (u->ptw.state == PTW_WAIT || u->ptw.state == PTW_CAS_WAIT));
+    if (!waiting || m->mem.cas || m->mem.count < 2)
+        return 0;
+    return m->mem.count - 1;
+}
+
+void vm_model_skip(struct vm_model *m, uint64_t n)
+{
+    m->mem.count -= (unsigned)n;
+    if (m->mmu.state == MMU_WALK)
+        m->mmu.ptw.walk_cycles += n;
+    m->cycles += n;
+}

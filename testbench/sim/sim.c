@@ -87,6 +87,20 @@ int vm_sim_step(struct vm_sim *s, const struct vm_in *in, struct vm_obs *obs)
     return s->failed;
 }
 
+uint64_t vm_sim_skip_quiet(struct vm_sim *s, uint64_t max)
+{
+    if (s->engine != VM_ENGINE_MODEL)
+        return 0;
+    uint64_t n = vm_model_quiet_cycles(s->model);
+    if (n > max)
+        n = max;
+    if (n) {
+        vm_model_skip(s->model, n);
+        s->cycles += n;
+    }
+    return n;
+}
+
 static uint64_t read_model(const void *ctx, uint64_t i) { return vm_model_peek(ctx, i); }
 static uint64_t read_rtl(const void *ctx, uint64_t i) { return vm_rtl_peek(ctx, i); }
 

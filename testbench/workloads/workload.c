@@ -129,6 +129,8 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
     in->req_wdata = w->held.req_wdata;
 }
 
+int vm_workload_holding(const struct vm_workload *w) { return w->held.req_valid; }
+void vm_workload_skip(struct vm_workload *w, uint64_t n) { w->cycle += n; }
 int vm_workload_idle(const struct vm_workload *w) { return !w->held.req_valid && !w->waiting_resp; }
 int vm_workload_done(const struct vm_workload *w) { return w->ended && vm_workload_idle(w); }
 void vm_workload_drain(struct vm_workload *w) { w->draining = true; }
