@@ -85,6 +85,20 @@ static void data_request(struct vm_mem_req *r, uint64_t paddr, unsigned op, unsi
 void vm_mmu_cycle(struct vm_mmu *m, const struct vm_in *in, const struct vm_mem_view *mv,
                   struct vm_mem_req *mreq, struct vm_obs *obs)
 {
+    /* Waiting for memory with no CSR write: only the walker's cycle count moves (fast path). */
+    if (!in->csr_we && !mv->resp_valid &&
+        (m->state == MMU_DATA_WAIT ||
+         (m->state == MMU_WALK && (m->ptw.state == PTW_WAIT || m->ptw.state == PTW_CAS_WAIT)))) {
+        if (obs) {
+            memset(obs, 0, sizeof *obs);
+            obs->csr_rdata = csr_read(m, in->csr_addr);
+        }
+        mreq->valid = false;
+        if (m->state == MMU_WALK)
+            m->ptw.walk_cycles++;
+        return;
+    }
+
     unsigned mode = (unsigned)(m->satp >> 60);
     bool sv32 = mode == VM_SATP_MODE_SV32;
     uint16_t asid = (uint16_t)((m->satp >> 44) & 0xFFFF);

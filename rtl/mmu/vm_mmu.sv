@@ -348,6 +348,7 @@ module vm_mmu #(
     .rst_ni,
     .cfg_repl_i        (cfg_tlb_repl_i),
     .sv32_i            (sv32),
+    .lk_req_i          (state_q == StIdle && req_valid_i && translate),
     .lk_vpn_i          (req_vpn),
     .lk_asid_i         (satp_asid),
     .lk_touch_i        (tlb_touch),

@@ -17,7 +17,8 @@ module vm_tlb #(
   input  logic [1:0]           cfg_repl_i,
   input  logic                 sv32_i,
 
-  // lookup (combinational); touch_i marks the hit as used (replacement state update)
+  // lookup (combinational, only while lk_req_i); touch_i marks the hit as used (replacement update)
+  input  logic                            lk_req_i,
   input  logic [vm_mmu_pkg::VpnBits-1:0]  lk_vpn_i,
   input  logic [vm_mmu_pkg::AsidBits-1:0] lk_asid_i,
   input  logic                            lk_touch_i,
@@ -115,14 +116,16 @@ module vm_tlb #(
     lk_hit_o = 1'b0;
     lk_idx   = '0;
     lk_tag   = '0;
-    for (int i = 0; i < Entries; i++) begin
-      lk_tag = tag_q[i];
-      if (!lk_hit_o && valid_q[i] &&
-          (Sets == 1 || set_of(lk_vpn_i, tag_level(lk_tag), sv32_i) == SetW'(i / Ways)) &&
-          ((tag_vpn(lk_tag) ^ lk_vpn_i) & vm_mmu_pkg::vpn_match_mask(tag_level(lk_tag), sv32_i)) == '0 &&
-          (lk_tag[0] || tag_asid(lk_tag) == lk_asid_i)) begin
-        lk_hit_o = 1'b1;
-        lk_idx   = IdxW'(i);
+    if (lk_req_i) begin
+      for (int i = 0; i < Entries; i++) begin
+        lk_tag = tag_q[i];
+        if (!lk_hit_o && valid_q[i] &&
+            (Sets == 1 || set_of(lk_vpn_i, tag_level(lk_tag), sv32_i) == SetW'(i / Ways)) &&
+            ((tag_vpn(lk_tag) ^ lk_vpn_i) & vm_mmu_pkg::vpn_match_mask(tag_level(lk_tag), sv32_i)) == '0 &&
+            (lk_tag[0] || tag_asid(lk_tag) == lk_asid_i)) begin
+          lk_hit_o = 1'b1;
+          lk_idx   = IdxW'(i);
+        end
       end
     end
     lk_tag           = tag_q[lk_idx];

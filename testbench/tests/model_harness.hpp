@@ -214,7 +214,6 @@ public:
         uint64_t c = cycle();
         vm_model_step(m_, &in, &o);
         record(c, o);
-        last_ = o;
         return o;
     }
     vm_obs idle(unsigned n = 1)
@@ -256,7 +255,7 @@ public:
     {
         Resp out;
         bool accepted = false;
-        vm_obs prev = last_;
+        vm_obs prev{};  // the hook sees only this access's cycles
         for (uint64_t n = 0; n < max_cycles; n++) {
             vm_in in{};
             if (!accepted) {
@@ -347,7 +346,6 @@ private:
     vm_model *m_ = nullptr;
     vm_image img_{};
     uint64_t root_ = 0;
-    vm_obs last_{};
 };
 
 // gtest helpers
