@@ -19,6 +19,7 @@ struct vm_workload;
 
 struct vm_workload_stats {
     uint64_t requests;       /* accepted by the port */
+    uint64_t by_op[3];       /* accepted, by VM_OP_* */
     uint64_t responses;
     uint64_t faults;
     uint64_t by_cause[16];   /* faults by VM_CAUSE_* */

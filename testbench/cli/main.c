@@ -3,6 +3,7 @@
 #include <vmcosim/config.h>
 #include <vmcosim/contract.h>
 #include <vmcosim/rtl.h>
+#include <vmcosim/run.h>
 #include <vmcosim/sim.h>
 #include <vmcosim/workload.h>
 
@@ -11,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "stats.h"
 
@@ -153,24 +153,6 @@ static char *replay_command(int argc, char **argv)
     return s;
 }
 
-/* Reads the perf counters through the CSR port, one cycle each, into st. Returns 0 or 1 (mismatch). */
-static int read_counters(struct vm_sim *sim, struct vm_run_stats *st)
-{
-    static const unsigned csrs[] = {VM_CSR_PERF_LOADS, VM_CSR_PERF_STORES, VM_CSR_PERF_TLB_LOOKUPS,
-                                    VM_CSR_PERF_TLB_MISSES, VM_CSR_PERF_PTW_WALKS,
-                                    VM_CSR_PERF_PTW_WALK_CYCLES, VM_CSR_PERF_PTW_PTE_READS};
-    uint64_t *dst[] = {&st->loads, &st->stores, &st->tlb_lookups, &st->tlb_misses, &st->ptw_walks,
-                       &st->ptw_walk_cycles, &st->ptw_pte_reads};
-    for (unsigned i = 0; i < sizeof csrs / sizeof csrs[0]; i++) {
-        struct vm_in in = {.csr_addr = (uint8_t)csrs[i]};
-        struct vm_obs obs;
-        if (vm_sim_step(sim, &in, &obs))
-            return 1;
-        *dst[i] = obs.csr_rdata;
-    }
-    return 0;
-}
-
 static int cmd_run(int argc, char **argv)
 {
     struct run_opts o;
@@ -206,43 +188,9 @@ static int cmd_run(int argc, char **argv)
     }
     vm_sim_load_image(sim, &img);
 
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    struct vm_in in;
-    struct vm_obs obs;
-    const struct vm_obs *prev = NULL;
-    int mismatch = 0;
-    /* Run until the budget is spent (open-ended workloads) or the workload ends, then let the request
-     * in flight finish and read the counters through the CSR port. */
-    while (!mismatch && vm_sim_cycles(sim) < o.max_cycles && !vm_workload_done(wl)) {
-        vm_workload_next(wl, prev, &in);
-        /* Model engine: while the driver holds a request and writes no CSR, jump over the cycles in which
-         * only countdowns run (the same result, cycle for cycle), keeping this cycle's step in budget. */
-        if (in.req_valid && !in.csr_we)
-            vm_workload_skip(wl, vm_sim_skip_quiet(sim, o.max_cycles - vm_sim_cycles(sim) - 1));
-        mismatch = vm_sim_step(sim, &in, &obs);
-        prev = &obs;
-    }
-    vm_workload_drain(wl);
-    for (unsigned i = 0; !mismatch && !vm_workload_idle(wl) && i < 100000; i++) {
-        vm_workload_next(wl, prev, &in);
-        mismatch = vm_sim_step(sim, &in, &obs);
-        prev = &obs;
-    }
-    if (!mismatch)
-        vm_workload_next(wl, prev, &in); /* takes in the last response */
-    struct vm_run_stats st = {0};
-    if (!mismatch)
-        mismatch = read_counters(sim, &st);
-    if (!mismatch)
-        mismatch = vm_sim_finish(sim);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    st.seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-    st.cycles = vm_sim_cycles(sim);
-    st.cycles_checked = vm_sim_cycles_checked(sim);
-    st.mismatches = vm_sim_mismatches(sim);
-    st.workload = vm_workload_stats(wl);
-
+    struct vm_run_result res;
+    int mismatch = vm_run(sim, wl, o.max_cycles, &res);
+    struct vm_run_stats st = {.run = &res, .workload = vm_workload_stats(wl)};
     if (mismatch) {
         fprintf(stderr, "%s", vm_sim_report(sim));
         rc = EXIT_MISMATCH;

@@ -29,14 +29,14 @@ void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *wo
     vm_config_get(cfg, "tlb.repl", repl, sizeof repl);
     fprintf(f, "vmcosim %s: workload %s, seed %" PRIu64 ", %s, TLB %ux%u %s, mem latency %u\n", engine, workload,
             seed, mode, cfg->tlb_entries, cfg->tlb_ways, repl, cfg->mem_latency);
-    fprintf(f, "  cycles            %12" PRIu64 "   (%.2f M cycles/s)\n", s->cycles,
-            s->seconds > 0 ? (double)s->cycles / s->seconds / 1e6 : 0.0);
+    fprintf(f, "  cycles            %12" PRIu64 "   (%.2f M cycles/s)\n", s->run->cycles,
+            s->run->seconds > 0 ? (double)s->run->cycles / s->run->seconds / 1e6 : 0.0);
     fprintf(f, "  requests          %12" PRIu64 "   loads %" PRIu64 ", stores %" PRIu64 "\n",
-            s->workload->requests, s->loads, s->stores);
-    fprintf(f, "  TLB lookups       %12" PRIu64 "   hit rate %.2f %%\n", s->tlb_lookups,
-            100.0 * (1.0 - ratio(s->tlb_misses, s->tlb_lookups)));
-    fprintf(f, "  page-table walks  %12" PRIu64 "   %.2f cycles/walk, %.2f PTE reads/walk\n", s->ptw_walks,
-            ratio(s->ptw_walk_cycles, s->ptw_walks), ratio(s->ptw_pte_reads, s->ptw_walks));
+            s->workload->requests, s->run->loads, s->run->stores);
+    fprintf(f, "  TLB lookups       %12" PRIu64 "   hit rate %.2f %%\n", s->run->tlb_lookups,
+            100.0 * (1.0 - ratio(s->run->tlb_misses, s->run->tlb_lookups)));
+    fprintf(f, "  page-table walks  %12" PRIu64 "   %.2f cycles/walk, %.2f PTE reads/walk\n", s->run->ptw_walks,
+            ratio(s->run->ptw_walk_cycles, s->run->ptw_walks), ratio(s->run->ptw_pte_reads, s->run->ptw_walks));
     fprintf(f, "  faults            %12" PRIu64, s->workload->faults);
     const char *sep = "   ";
     for (unsigned i = 0; i < NCAUSES; i++) {
@@ -50,28 +50,28 @@ void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *wo
             s->workload->satp_writes);
     if (!strcmp(engine, "lockstep"))
         fprintf(f, "  lockstep          %12" PRIu64 "   cycles checked, %" PRIu64 " mismatches\n",
-                s->cycles_checked, s->mismatches);
+                s->run->cycles_checked, s->run->mismatches);
 }
 
 static void write_json(FILE *f, const struct vm_config *cfg, const char *workload, const char *engine,
                        uint64_t seed, const struct vm_run_stats *s)
 {
-    fprintf(f, "{\n  \"cycles\": %" PRIu64 ",\n  \"config\": {", s->cycles);
+    fprintf(f, "{\n  \"cycles\": %" PRIu64 ",\n  \"config\": {", s->run->cycles);
     vm_config_write_json(cfg, f);
     fprintf(f, "},\n  \"seed\": %" PRIu64 ",\n  \"engine\": \"%s\",\n  \"workload\": \"%s\",\n", seed, engine,
             workload);
-    fprintf(f, "  \"cores\": [ { \"loads\": %" PRIu64 ", \"stores\": %" PRIu64 ",\n", s->loads, s->stores);
-    fprintf(f, "               \"tlb\": {\"lookups\": %" PRIu64 ", \"misses\": %" PRIu64 "},\n", s->tlb_lookups,
-            s->tlb_misses);
+    fprintf(f, "  \"cores\": [ { \"loads\": %" PRIu64 ", \"stores\": %" PRIu64 ",\n", s->run->loads, s->run->stores);
+    fprintf(f, "               \"tlb\": {\"lookups\": %" PRIu64 ", \"misses\": %" PRIu64 "},\n", s->run->tlb_lookups,
+            s->run->tlb_misses);
     fprintf(f, "               \"ptw\": {\"walks\": %" PRIu64 ", \"walk_cycles\": %" PRIu64
-            ", \"pte_reads\": %" PRIu64 "},\n", s->ptw_walks, s->ptw_walk_cycles, s->ptw_pte_reads);
+            ", \"pte_reads\": %" PRIu64 "},\n", s->run->ptw_walks, s->run->ptw_walk_cycles, s->run->ptw_pte_reads);
     fprintf(f, "               \"requests\": %" PRIu64 ", \"faults\": {", s->workload->requests);
     for (unsigned i = 0; i < NCAUSES; i++)
         fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "", kCauses[i].name, s->workload->by_cause[kCauses[i].cause]);
     fprintf(f, "} } ],\n");
     fprintf(f, "  \"lockstep\": {\"cycles_checked\": %" PRIu64 ", \"mismatches\": %" PRIu64 "},\n",
-            s->cycles_checked, s->mismatches);
-    fprintf(f, "  \"seconds\": %.6f\n}\n", s->seconds);
+            s->run->cycles_checked, s->run->mismatches);
+    fprintf(f, "  \"seconds\": %.6f\n}\n", s->run->seconds);
 }
 
 int vm_stats_write_json(const char *path, const struct vm_config *cfg, const char *workload, const char *engine,

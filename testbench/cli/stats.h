@@ -6,13 +6,12 @@
 #include <stdio.h>
 
 #include <vmcosim/config.h>
+#include <vmcosim/run.h>
 #include <vmcosim/workload.h>
 
 struct vm_run_stats {
-    uint64_t cycles, cycles_checked, mismatches;
-    uint64_t loads, stores, tlb_lookups, tlb_misses, ptw_walks, ptw_walk_cycles, ptw_pte_reads;
+    const struct vm_run_result *run;
     const struct vm_workload_stats *workload;
-    double seconds;
 };
 
 void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *workload, const char *engine,

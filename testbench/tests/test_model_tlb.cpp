@@ -317,6 +317,41 @@ TEST(ModelTlb, Sv32SuperpageSetIndex)
     EXPECT_EQ(h.pte_reads(), 1u);
 }
 
+TEST(ModelTlb, MultiHitPrefersTheLowerLevel)
+{
+    // vm_tlb.sv: "Priority on a multi-hit (only possible when software breaks the spec's rules): lower level
+    // first, then lower way." Here software switches between two page tables under the same ASID without
+    // a full sfence, so a 4 KiB entry (index 1) and a 2 MiB entry (index 0) both cover 0x601000.
+    // The RTL probes level 0 first and must use the 4 KiB entry.
+    // SUSPECTED MODEL BUG: model/mmu/vm_tlb.c vm_tlb_lookup returns the lowest matching index instead
+    // (its comment says "the lowest index wins a multi-hit"), so it uses the 2 MiB entry.
+    HarnessCfg c = cfg();
+    c.asid = 1;
+    ModelHarness h(c);
+    const uint64_t ra = h.root(), rb = h.new_root();
+    const uint64_t dummy = 0x10000000;
+    h.map_in(ra, dummy, 0, 0x160, kR | kAD);
+    h.map_in(ra, 0x601000, 0, 0x150, kR | kAD);   // 4 KiB page in table A
+    h.map_in(rb, 0x600000, 1, 0x200, kR | kAD);   // 2 MiB page over it in table B
+    h.img_write(0x150008, 8, 0x4444);
+    h.img_write(0x201008, 8, 0x2222);
+    h.boot();
+    ASSERT_TRUE(IsOk(h.access(load(dummy))));
+    ASSERT_TRUE(IsOk(h.access(load(0x601000))));
+    EXPECT_EQ(h.sfence(true, dummy, false, 0).inval_mask, 0x1ull);
+    h.write_satp(1, rb);                            // same ASID, no fence
+    ASSERT_TRUE(IsOk(h.access(load(0x600000))));   // not covered by the 4 KiB entry: walks table B
+    ASSERT_EQ(h.fill_indices(), (std::vector<unsigned>{0, 1, 0}));
+    ASSERT_EQ(h.fills[2].level, 1u);
+    h.clear_events();
+    Resp r = h.access(load(0x601008));
+    ASSERT_TRUE(IsOk(r));
+    EXPECT_TRUE(h.fills.empty()) << "a hit";
+    EXPECT_EQ(r.rdata, 0x4444u) << "level-0 entry (PA 0x150008) has priority over the 2 MiB entry (PA 0x201008)";
+    ASSERT_EQ(h.mem_reqs.size(), 1u);
+    EXPECT_EQ(h.mem_reqs[0].addr, 0x150008u);
+}
+
 // ---------------------------------------------------------------- ASIDs and global entries
 
 TEST(ModelTlb, SameVaInTwoAsidsIsCachedTwice)

@@ -8,7 +8,8 @@
  *   0x80000000 + j * 2 MiB   superpages (Sv32: 4 MiB), some misaligned
  *   0xC0000000               one 1 GiB read/execute page over physical 0 (Sv39)
  * Fault knobs on 4 KiB leaves: V=0, W without R, reserved bits, A=0, D=0, U=0, pointer at the last
- * level, execute-only. Global mappings stay identical across address spaces (the spec requires it). */
+ * level, execute-only. Global mappings stay identical across address spaces (the spec requires it).
+ * Software also clears A/D bits of random pages with physical stores followed by a targeted sfence. */
 #include <vmcosim/contract.h>
 
 #include <stdlib.h>
@@ -32,6 +33,8 @@ struct rnd {
     bool sv32, bare;
     uint64_t root[NASID];
     uint64_t page_va[NASID][NPAGES];
+    uint64_t page_pte_addr[NASID][NPAGES];   /* where each 4 KiB leaf PTE lives, and its built value */
+    uint64_t page_pte[NASID][NPAGES];
     uint64_t data_lo, data_hi;     /* physical range of data frames: bare stores stay inside it */
     unsigned cur_asid;
     struct vm_action pending[4];
@@ -124,6 +127,8 @@ static int build_space(struct rnd *r, struct vm_image *img, unsigned a, const ui
             return -1;
         if (rnd(r, 6) == 0)
             corrupt_leaf(r, img, root, va);
+        r->page_pte_addr[a][p] = vm_image_pte_addr(img, root, va, 0);
+        r->page_pte[a][p] = vm_image_read(img, r->page_pte_addr[a][p], r->sv32 ? 4 : 8);
     }
     unsigned gflags = pte_bit(VM_PTE_R) | pte_bit(VM_PTE_W) | pte_bit(VM_PTE_U) | pte_bit(VM_PTE_G) |
                       pte_bit(VM_PTE_A) | pte_bit(VM_PTE_D);
@@ -216,7 +221,7 @@ static uint64_t pick_va(struct rnd *r)
 
 static void queue_control(struct rnd *r)
 {
-    unsigned k = (unsigned)rnd(r, 3);
+    unsigned k = (unsigned)rnd(r, 4);
     struct vm_action *p = r->pending;
     if (k == 0) {
         r->cur_asid = (unsigned)rnd(r, NASID);
@@ -232,6 +237,18 @@ static void queue_control(struct rnd *r)
         status |= r->cfg.ad == VM_AD_HW ? pte_bit(VM_STATUS_ADHW) : 0;
         p[0] = (struct vm_action){.kind = VM_ACT_CSR, .csr = VM_CSR_STATUS, .value = status};
         r->npending = 1;
+    } else if (k == 2) {
+        /* Software clears a page's A and D bits (as a clock-style reclaimer does) with a physical store,
+         * then fences that page in its address space: the next accesses set them again (or fault). */
+        unsigned a = (unsigned)rnd(r, NASID), pg = (unsigned)rnd(r, NPAGES);
+        uint64_t ad = (1ull << VM_PTE_A) | (1ull << VM_PTE_D);
+        p[0] = (struct vm_action){.kind = VM_ACT_REQ, .op = VM_OP_STORE, .size = r->sv32 ? 2 : 3, .bare = 1,
+                                  .addr = r->page_pte_addr[a][pg], .wdata = r->page_pte[a][pg] & ~ad};
+        p[1] = (struct vm_action){.kind = VM_ACT_CSR, .csr = VM_CSR_SFENCE_VADDR, .value = r->page_va[a][pg]};
+        p[2] = (struct vm_action){.kind = VM_ACT_CSR, .csr = VM_CSR_SFENCE,
+                                  .value = (1u << VM_SFENCE_USE_VADDR) | (1u << VM_SFENCE_USE_ASID) |
+                                           ((uint64_t)(1 + a) << VM_SFENCE_ASID_LSB)};
+        r->npending = 3;
     } else {
         uint64_t cmd = rnd(r, 4) | ((1 + rnd(r, NASID)) << VM_SFENCE_ASID_LSB);
         p[0] = (struct vm_action){.kind = VM_ACT_CSR, .csr = VM_CSR_SFENCE_VADDR, .value = pick_va(r)};

@@ -76,6 +76,7 @@ static void observe(struct vm_workload *w, const struct vm_obs *prev)
         w->held.req_valid = 0;
         w->waiting_resp = true;
         w->stats.requests++;
+        w->stats.by_op[w->held.req_op % 3]++;
     }
     if (prev->resp_valid) {
         w->waiting_resp = false;

@@ -1,0 +1,31 @@
+/* One complete run: a workload's image loaded into an engine, driven until the cycle budget is spent or
+ * the workload ends, the request in flight finished, the perf counters read through the CSR port and, in
+ * lockstep, the memory images compared. The CLI, the benchmark and the tests all run through here. */
+#ifndef VMCOSIM_RUN_H
+#define VMCOSIM_RUN_H
+
+#include <stdint.h>
+
+#include "sim.h"
+#include "workload.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vm_run_result {
+    int mismatch;                 /* 1 when the checker failed (report: vm_sim_report) */
+    uint64_t cycles, cycles_checked, mismatches;
+    /* perf counters as read through the CSR port at the end */
+    uint64_t loads, stores, tlb_lookups, tlb_misses, ptw_walks, ptw_walk_cycles, ptw_pte_reads;
+    double seconds;               /* wall time of the cycle loop */
+};
+
+/* Runs wl on sim for at most max_cycles cycles (then drains). Returns 0, or 1 on a lockstep mismatch. */
+int vm_run(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, struct vm_run_result *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
