@@ -3,13 +3,14 @@
 
 #include <vmcosim/contract.h>
 
+/* Byte strobes to a bit mask: spread bit b to bit 8b, then fill each byte. */
 static uint64_t strb_bits(uint8_t strb)
 {
-    uint64_t bits = 0;
-    for (unsigned b = 0; b < 8; b++)
-        if ((strb >> b) & 1)
-            bits |= 0xFFull << (8 * b);
-    return bits;
+    uint64_t x = strb;
+    x = (x | (x << 28)) & 0x0000000F0000000Full;
+    x = (x | (x << 14)) & 0x0003000300030003ull;
+    x = (x | (x << 7)) & 0x0101010101010101ull;
+    return x * 0xFF;
 }
 
 static void write_word(struct vm_mem_flat *m, uint64_t index, uint64_t data, uint8_t strb)

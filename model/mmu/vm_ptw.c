@@ -30,6 +30,12 @@ static uint8_t perm_of(const struct vm_ptw *p, uint64_t pte)
 void vm_ptw_outputs(const struct vm_ptw *p, uint64_t mem_bytes, bool mem_resp_valid, uint64_t mem_resp_rdata,
                     struct vm_ptw_out *o)
 {
+    if (p->state == PTW_IDLE) {
+        /* Nothing reads the rest of the outputs of an idle walker. */
+        o->done = o->fault = o->mem_req_valid = false;
+        o->descend = o->cas_start = o->cas_retry = false;
+        return;
+    }
     uint64_t addr = pte_addr_of(p);
     uint64_t pte = pte_from_word(p, addr, mem_resp_rdata);
     uint64_t ppn = ppn_of(p, pte);

@@ -1,0 +1,180 @@
+// The vmcosim command line: exit statuses, error messages, config precedence, outputs.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#ifndef VMCOSIM_BIN
+#error "VMCOSIM_BIN must name the vmcosim executable"
+#endif
+
+namespace {
+
+struct Result {
+    int status;
+    std::string out;  // stdout and stderr together
+};
+
+Result vmcosim(const std::string &args)
+{
+    std::string cmd = std::string(VMCOSIM_BIN) + " " + args + " 2>&1";
+    FILE *p = popen(cmd.c_str(), "r");
+    Result r{-1, ""};
+    if (!p)
+        return r;
+    std::array<char, 4096> buf;
+    size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
+        r.out.append(buf.data(), n);
+    int st = pclose(p);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return r;
+}
+
+std::string tmp_path(const std::string &name)
+{
+    return std::string(::testing::TempDir()) + "vmcosim_cli_" + std::to_string(getpid()) + "_" + name;
+}
+
+std::string slurp(const std::string &path)
+{
+    std::ifstream f(path);
+    std::stringstream s;
+    s << f.rdbuf();
+    return s.str();
+}
+
+void write_file(const std::string &path, const std::string &text)
+{
+    std::ofstream f(path, std::ios::binary);
+    f << text;
+}
+
+bool contains(const std::string &s, const std::string &what) { return s.find(what) != std::string::npos; }
+
+const char *kSmall = "--set mem.size=1M --max-cycles 3000";
+
+TEST(Cli, HelpAndListSucceed)
+{
+    Result h = vmcosim("--help");
+    EXPECT_EQ(0, h.status);
+    EXPECT_TRUE(contains(h.out, "usage: vmcosim run"));
+    Result l = vmcosim("list");
+    EXPECT_EQ(0, l.status);
+    for (const char *k : {"seq", "stride", "random", "vm.mode", "vm.ad", "tlb.entries", "tlb.ways", "tlb.repl",
+                          "mem.size", "mem.latency", "16x16"})
+        EXPECT_TRUE(contains(l.out, k)) << k;
+}
+
+TEST(Cli, UsageErrorsExitTwo)
+{
+    struct Case {
+        const char *args, *message;
+    } cases[] = {
+        {"", "missing command"},
+        {"frobnicate", "unknown command 'frobnicate'"},
+        {"run", "run needs --workload"},
+        {"run --workload nosuch", "unknown workload 'nosuch'; built-in workloads: seq stride random"},
+        {"run --workload seq --engine fpga", "unknown engine 'fpga' (allowed: lockstep, rtl, model)"},
+        {"run --workload seq --bogus 1", "unknown option '--bogus'"},
+        {"run --workload seq --seed", "option --seed needs a value"},
+        {"run --workload seq --seed -3", "--seed needs an unsigned number"},
+        {"run --workload seq --max-cycles 0", "--max-cycles needs a positive number"},
+        {"run --workload seq --set tlb.entires=16", "unknown config key 'tlb.entires' (did you mean 'tlb.entries'?)"},
+        {"run --workload seq --set tlb.repl=mru", "invalid value 'mru' for tlb.repl: allowed: lru, plru, fifo, random"},
+        {"run --workload seq --set vm.mode=sv48", "invalid value 'sv48' for vm.mode: allowed: sv39, sv32, bare"},
+        {"run --workload seq --set tlb.entries=12", "invalid value '12' for tlb.entries"},
+        {"run --workload seq --set mem.size=3M", "invalid value '3M' for mem.size"},
+        {"run --workload seq --set mem.latency=0", "invalid value '0' for mem.latency"},
+        {"run --workload seq --set tlbways", "expected key=value, got 'tlbways'"},
+        {"run --workload seq --set tlb.entries=8 --set tlb.ways=16", "tlb.ways=16: must be a power of two that divides tlb.entries=8"},
+        {"run --workload seq --engine rtl --set tlb.entries=64 --set tlb.ways=8",
+         "no RTL variant with this TLB geometry"},
+        {"run --workload seq --engine model --waves x.fst", "--waves needs an RTL engine"},
+        {"run --workload seq --waves-from 10 --waves-to 5 --waves x.fst", "--waves-from is after --waves-to"},
+        {"run --workload random --set mem.size=64K", "workload random needs mem.size >= 1M"},
+        {"run --workload seq --config /nonexistent/vm.cfg", "/nonexistent/vm.cfg: cannot open config file"},
+        {"run --workload seq --trace prog.lackey", "trace input is not available"},
+    };
+    for (const Case &c : cases) {
+        Result r = vmcosim(c.args);
+        EXPECT_EQ(2, r.status) << c.args << "\n" << r.out;
+        EXPECT_TRUE(contains(r.out, c.message)) << c.args << "\n" << r.out;
+    }
+}
+
+TEST(Cli, ModelEngineAcceptsAnyValidGeometry)
+{
+    Result r = vmcosim(std::string("run --engine model --workload stride --set tlb.entries=64 --set tlb.ways=8 ") + kSmall);
+    EXPECT_EQ(0, r.status) << r.out;
+}
+
+TEST(Cli, ConfigFileThenSetInOrder)
+{
+    std::string cfg = tmp_path("a.cfg"), json = tmp_path("a.json");
+    write_file(cfg, "# sizing\ntlb.repl = fifo\n  mem.latency=7   # comment\n\nvm.ad = fault\n");
+    Result r = vmcosim("run --engine model --workload seq --config " + cfg + " --set tlb.repl=plru --stats-json " +
+                       json + " " + kSmall);
+    ASSERT_EQ(0, r.status) << r.out;
+    std::string j = slurp(json);
+    EXPECT_TRUE(contains(j, "\"tlb.repl\": \"plru\"")) << j;   // --set wins over the file
+    EXPECT_TRUE(contains(j, "\"mem.latency\": 7")) << j;       // the file's other keys hold
+    EXPECT_TRUE(contains(j, "\"vm.ad\": \"fault\"")) << j;
+    // --config after --set on the command line: --set still wins.
+    r = vmcosim("run --engine model --workload seq --set tlb.repl=plru --config " + cfg + " --stats-json " + json +
+                " " + kSmall);
+    ASSERT_EQ(0, r.status) << r.out;
+    EXPECT_TRUE(contains(slurp(json), "\"tlb.repl\": \"plru\""));
+}
+
+TEST(Cli, ConfigFileErrorsNameFileAndLine)
+{
+    std::string cfg = tmp_path("bad.cfg");
+    write_file(cfg, "tlb.repl = lru\n\nmem.latncy = 3\n");
+    Result r = vmcosim("run --workload seq --config " + cfg);
+    EXPECT_EQ(2, r.status);
+    EXPECT_TRUE(contains(r.out, cfg + ":3: unknown config key 'mem.latncy' (did you mean 'mem.latency'?)")) << r.out;
+    write_file(cfg, std::string("tlb.repl = lru\n\x01\x02\x00\x7f binary", 24));
+    r = vmcosim("run --workload seq --config " + cfg);
+    EXPECT_EQ(2, r.status);
+    EXPECT_TRUE(contains(r.out, cfg + ":2: not a text config file")) << r.out;
+}
+
+TEST(Cli, StatsJsonHasTheGuideKeysForEveryEngine)
+{
+    for (const char *engine : {"model", "rtl", "lockstep"}) {
+        std::string json = tmp_path(std::string(engine) + ".json");
+        Result r = vmcosim(std::string("run --engine ") + engine + " --workload random --seed 3 --stats-json " + json +
+                           " " + kSmall);
+        ASSERT_EQ(0, r.status) << r.out;
+        std::string j = slurp(json);
+        for (const char *k : {"\"cycles\":", "\"config\":", "\"seed\": 3", "\"cores\":", "\"loads\":", "\"stores\":",
+                              "\"tlb\": {\"lookups\":", "\"misses\":", "\"ptw\": {\"walks\":", "\"walk_cycles\":",
+                              "\"pte_reads\":", "\"lockstep\": {\"cycles_checked\":", "\"mismatches\": 0"})
+            EXPECT_TRUE(contains(j, k)) << engine << ": " << k << "\n" << j;
+    }
+}
+
+TEST(Cli, UnwritableStatsFileIsAnErrorAndLeavesNothing)
+{
+    Result r = vmcosim(std::string("run --engine model --workload seq --stats-json /nonexistent/dir/s.json ") + kSmall);
+    EXPECT_EQ(2, r.status);
+    EXPECT_TRUE(contains(r.out, "cannot write /nonexistent/dir/s.json")) << r.out;
+}
+
+TEST(Cli, WavesWriteAnFstFile)
+{
+    std::string fst = tmp_path("w.fst");
+    Result r = vmcosim("run --workload seq --waves " + fst + " --waves-from 100 --waves-to 400 " + kSmall);
+    ASSERT_EQ(0, r.status) << r.out;
+    std::ifstream f(fst, std::ios::binary | std::ios::ate);
+    ASSERT_TRUE(f.good());
+    EXPECT_GT(static_cast<long>(f.tellg()), 1000L);
+}
+
+}  // namespace
