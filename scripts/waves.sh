@@ -6,15 +6,16 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 usage() { sed -n '3,4s/^# */usage: /p' "${BASH_SOURCE[0]}" >&2; exit 2; }
-png=
+png='' range=()
 if [[ ${1:-} == --png ]]; then
-  (($# == 4 || $# == 6)) || usage
-  png=$4
+  shift
+  (($# == 3 || $# == 5)) || usage
+  fst=$1 view=$2 png=$3 range=("${@:4}")
+else
+  (($# == 1 || $# == 2)) || usage
+  fst=$1 view=${2:-mmu}
 fi
-[[ -n $png ]] && shift
-fst=${1:-}
-view=${2:-mmu}
-[[ -f $fst ]] || { echo "waves: no such file: ${fst:-(none given)}" >&2; usage; }
+[[ -f $fst ]] || { echo "waves: no such file: $fst" >&2; exit 2; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -22,7 +23,7 @@ tcl=$tmp/view.tcl
 : >"$tcl"
 declared=$tmp/names
 # Every signal the FST declares, as GTKWave names it (scope.name[msb:lsb]).
-fst2vcd "$fst" 2>/dev/null | sed '/\$enddefinitions/q' | awk '
+fst2vcd "$fst" 2>/dev/null | sed '/enddefinitions/q' | awk '
   $1 == "$scope"   { s = s $3 "." }
   $1 == "$upscope" { sub(/[^.]*\.$/, "", s) }
   $1 == "$var"     { print s $5 ($6 ~ /^\[/ ? $6 : "") }' >"$declared" || true
@@ -30,7 +31,7 @@ fst2vcd "$fst" 2>/dev/null | sed '/\$enddefinitions/q' | awk '
 args=()
 if [[ $view == all ]]; then
   # No save file: add every signal of the dump.
-  echo 'gtkwave::addSignalsFromList [split [read [open {'"$declared"'}]] "\n"]' >>"$tcl"
+  printf 'gtkwave::addSignalsFromList [split [read [open {%s}]] "\\n"]\n' "$declared" >>"$tcl"
 else
   save=$root/waves/$view.gtkw
   [[ -f $save ]] || { echo "waves: no view $save" >&2; exit 2; }
@@ -49,8 +50,8 @@ if [[ -z $png ]]; then
 fi
 
 # Headless render: GTKWave prints the visible window to PostScript; ghostscript turns it into PNG.
-if (($# == 5)); then   # FROM TO in cycles; the harness dumps two time steps per cycle
-  echo "gtkwave::setZoomRangeTimes $((2 * $4)) $((2 * $5 + 1))" >>"$tcl"
+if ((${#range[@]})); then   # FROM TO in cycles; the harness dumps two time steps per cycle
+  echo "gtkwave::setZoomRangeTimes $((2 * range[0])) $((2 * range[1] + 1))" >>"$tcl"
 fi
 cat >>"$tcl" <<TCL
 gtkwave::/File/Print_To_File PS {Letter (8.5" x 11")} Full {$tmp/out.ps}
