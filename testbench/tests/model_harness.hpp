@@ -266,6 +266,15 @@ public:
                 in.req_addr = r.addr;
                 in.req_wdata = r.wdata;
             }
+            if (accepted && skip_quiet && !hook) {
+                // event skipping (model-only runs): idle inputs, no CSR write, nothing observable happens
+                uint64_t q = vm_model_quiet_cycles(m_);
+                if (q) {
+                    vm_model_skip(m_, q);
+                    skipped += q;
+                    continue;
+                }
+            }
             uint64_t c = cycle();
             if (hook)
                 hook(*this, c, prev, in);
@@ -323,6 +332,9 @@ public:
     uint64_t walks() { return csr_read(VM_CSR_PERF_PTW_WALKS); }
     uint64_t misses() { return csr_read(VM_CSR_PERF_TLB_MISSES); }
     uint64_t lookups() { return csr_read(VM_CSR_PERF_TLB_LOOKUPS); }
+
+    bool skip_quiet = false;  // access() skips quiet cycles with vm_model_skip
+    uint64_t skipped = 0;     // cycles skipped so far
 
     std::vector<FillEv> fills;
     std::vector<InvalEv> invals;

@@ -264,6 +264,31 @@ TEST_P(AdHw, CasFailureThenInvalidPteFaultsWithoutFill)
     EXPECT_EQ(h.pte_reads(), 6u);
 }
 
+TEST(ModelAdHw, CasRestartForgetsGlobalInheritedInTheFirstPass)
+{
+    // Model-only test: the pokes stand in for a concurrent writer that clears G on the root-level pointer
+    // and changes the leaf between the leaf read and the CAS. The restarted walk must not keep the G it
+    // inherited in the first pass.
+    ModelHarness h(cfg(true));
+    h.map(kVa, 0, kPpn, kR | kW);
+    h.set_pte(kVa, 2, h.get_pte(kVa, 2) | kG);
+    const uint64_t root_pte_pa = h.pte_addr(kVa, 2), leaf_pa = h.pte_addr(kVa, 0);
+    const uint64_t root_pte_plain = h.get_pte(kVa, 2) & ~(uint64_t)kG;
+    h.boot();
+    h.clear_events();
+    unsigned resps = 0;
+    Hook writer = [&](ModelHarness &hh, uint64_t, const vm_obs &prev, vm_in &) {
+        if (prev.mem_resp_valid && ++resps == 3) {
+            vm_model_poke(hh.model(), root_pte_pa >> 3, root_pte_plain);
+            vm_model_poke(hh.model(), leaf_pa >> 3, leaf(kPpn, kR | kW | kA));
+        }
+    };
+    ASSERT_TRUE(IsOk(h.access(load(kVa), writer)));
+    EXPECT_EQ(h.pte_reads(), 6u);
+    ASSERT_EQ(h.fills.size(), 1u);
+    EXPECT_EQ(h.fills[0].perm, kV | kR | kW | kA) << "no G: the second pass saw a plain pointer";
+}
+
 INSTANTIATE_TEST_SUITE_P(ModelAd, AdHw, ::testing::Values(1u, 20u),
                          [](const ::testing::TestParamInfo<uint32_t> &i) { return "lat" + std::to_string(i.param); });
 
@@ -398,4 +423,28 @@ TEST(ModelAdHw, SfenceDuringUpdatingWalkStillUpdatesButDoesNotFill)
     EXPECT_TRUE(h.fills.empty());
     EXPECT_EQ(h.peek(h.pte_addr(kVa, 0)), old | kA | kD) << "the PTE update is architectural";
     EXPECT_EQ(h.peek(kPa), 9u);
+}
+
+TEST(ModelAdHw, SfenceInTheAcceptCycleOfADirtyUpgradePreventsTheFill)
+{
+    ModelHarness h(cfg(true));
+    h.map(kVa, 0, kPpn, kR | kW | kA);  // D=0
+    h.boot();
+    ASSERT_TRUE(IsOk(h.access(load(kVa))));
+    h.clear_events();
+    const uint64_t accept = h.cycle();
+    Hook fence = [&](ModelHarness &, uint64_t cyc, const vm_obs &, vm_in &in) {
+        if (cyc == accept) {
+            in.csr_we = 1;
+            in.csr_addr = VM_CSR_SFENCE;
+            in.csr_wdata = 0;
+        }
+    };
+    Resp r = h.access(store(kVa, 3), fence);
+    ASSERT_TRUE(IsOk(r));
+    ASSERT_EQ(r.accept_cycle, accept);
+    EXPECT_EQ(h.count_mem(VM_MEMOP_CAS), 1u);
+    EXPECT_TRUE(h.fills.empty()) << "the walk saw the sfence at its start";
+    ASSERT_TRUE(IsOk(h.access(store(kVa + 8, 4))));
+    EXPECT_EQ(h.pte_reads(), 9u) << "cold load, dirty upgrade, and a third walk: nothing was cached";
 }

@@ -123,6 +123,8 @@ TEST(ModelFaults, PointerAtLastLevelIsPageFault)
     h.set_pte(kVa, 0, (kPpn << 10) | kV);  // V=1, R=W=X=0 at level 0
     h.boot();
     expect_page_fault_all_ops(h, kVa);
+    EXPECT_EQ(h.pte_reads(), 9u) << "each walk stops at level 0: no fourth level to descend to";
+    EXPECT_EQ(h.mem_reqs.size(), 9u);
 }
 
 TEST(ModelFaults, Sv32PointerAtLastLevelIsPageFault)
@@ -132,6 +134,8 @@ TEST(ModelFaults, Sv32PointerAtLastLevelIsPageFault)
     h.set_pte(kVa, 0, (kPpn << 10) | kV);
     h.boot();
     expect_page_fault_all_ops(h, kVa);
+    EXPECT_EQ(h.pte_reads(), 6u) << "each walk stops at level 0";
+    EXPECT_EQ(h.mem_reqs.size(), 6u);
 }
 
 class NonLeafReservedFlag : public ::testing::TestWithParam<unsigned> {};
@@ -387,15 +391,33 @@ TEST(ModelFaults, MisalignedBeatsPageFaultAndBareAccessFault)
 
 TEST(ModelFaults, FaultRespondsOneCycleAfterDetection)
 {
-    for (uint32_t lat : {1u, 20u}) {
-        ModelHarness h(cfg(Mode::Sv39, lat));
+    // vm_mmu.sv: "any fault -> fault response one cycle after it is found"; a walk level costs L+1 cycles.
+    for (uint32_t L : {1u, 20u}) {
+        ModelHarness h(cfg(Mode::Sv39, L));
+        const uint64_t beyond = (4ull << 20) >> 12;
+        h.map(kVa, 0, kPpn, kR | kAD);
+        h.map(kVa + 0x1000, 0, beyond, kR | kAD);          // leaf PA past memory
+        h.map(0x40000000, 0, kPpn, kR | kAD);
+        h.set_pte(0x40000000, 2, (beyond << 10) | kV);     // level-1 table past memory
         h.boot();
-        Resp mis = h.access(load(kVa + 1, 1));
-        EXPECT_EQ(mis.latency(), 1u) << "misalignment is found at acceptance";
-        // root PTE V=0: read issued at accept+1, answered at accept+1+L, fault one cycle later
-        Resp pf = h.access(load(kVa));
-        EXPECT_TRUE(IsFault(pf, VM_CAUSE_LOAD_PAGE_FAULT, kVa));
-        EXPECT_EQ(pf.latency(), 2u + lat) << "latency " << lat;
+        ASSERT_TRUE(IsOk(h.access(load(kVa))));
+        // found at acceptance
+        EXPECT_EQ(h.access(load(kVa + 1, 1)).latency(), 1u) << "misaligned, L=" << L;
+        EXPECT_EQ(h.access(load(1ull << 38)).latency(), 1u) << "non-canonical, L=" << L;
+        EXPECT_EQ(h.access(store(kVa, 1)).latency(), 1u) << "permission fault on a hit, L=" << L;
+        EXPECT_EQ(h.access(bare(load(4ull << 20))).latency(), 1u) << "bare access fault, L=" << L;
+        // root PTE V=0: read issued at accept+1, answered at accept+1+L
+        Resp pf = h.access(load(0x80000000));
+        EXPECT_TRUE(IsFault(pf, VM_CAUSE_LOAD_PAGE_FAULT, 0x80000000));
+        EXPECT_EQ(pf.latency(), L + 2u) << "L=" << L;
+        // level-1 PTE address past memory: found when the walker would issue its second read
+        Resp af = h.access(load(0x40000000));
+        EXPECT_TRUE(IsFault(af, VM_CAUSE_LOAD_ACCESS, 0x40000000));
+        EXPECT_EQ(af.latency(), (L + 1) + 2u) << "L=" << L;
+        // leaf PA past memory: found when the walk ends
+        Resp lf = h.access(load(kVa + 0x1000));
+        EXPECT_TRUE(IsFault(lf, VM_CAUSE_LOAD_ACCESS, kVa + 0x1000));
+        EXPECT_EQ(lf.latency(), 3 * (L + 1) + 1u) << "L=" << L;
     }
 }
 

