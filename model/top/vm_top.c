@@ -109,8 +109,18 @@ void vm_model_inject_fill_ppn_flip(struct vm_model *m, uint64_t at_cycle)
     m->inject_fill_flip_at = at_cycle;
 }
 
-void vm_model_step(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs)
+void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *obs)
 {
+    /* The RTL's ports are narrower than the C fields: keep only the bits a port has. */
+    struct vm_in in_bits = *raw;
+    const struct vm_in *in = &in_bits;
+    in_bits.req_valid &= 1;
+    in_bits.req_op &= 3;
+    in_bits.req_size &= 3;
+    in_bits.req_bare &= 1;
+    in_bits.csr_we &= 1;
+    in_bits.csr_addr &= 15;
+
     struct vm_mem_view mv = {
         .req_ready = vm_mem_flat_ready(&m->mem),
         .resp_valid = vm_mem_flat_resp_valid(&m->mem),

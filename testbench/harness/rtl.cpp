@@ -45,7 +45,7 @@ extern "C" struct vm_rtl *vm_rtl_new(const struct vm_hwcfg *cfg, const struct vm
     }
     std::snprintf(err, errlen,
                   "tlb.entries=%u tlb.ways=%u: no RTL variant with this TLB geometry in this build "
-                  "(verilated: %s; add one with -DVM_RTL_TLB_VARIANTS, or use --engine model)",
+                  "(verilated: %s; add one with cmake -DVM_RTL_EXTRA_TLB_VARIANTS=ExW, or use --engine model)",
                   cfg->tlb_entries, cfg->tlb_ways, VM_RTL_VARIANT_NAMES);
     return nullptr;
 }

@@ -78,15 +78,16 @@ public:
     void step(const vm_in *in, vm_obs *obs) override
     {
         V *t = top_.get();
+        // Verilator assumes input ports carry no bits above their width: drive only the port's bits.
         t->clk_i = 0;
-        t->req_valid_i = in->req_valid;
-        t->req_op_i = in->req_op;
-        t->req_size_i = in->req_size;
-        t->req_bare_i = in->req_bare;
+        t->req_valid_i = in->req_valid & 1;
+        t->req_op_i = in->req_op & 3;
+        t->req_size_i = in->req_size & 3;
+        t->req_bare_i = in->req_bare & 1;
         t->req_addr_i = in->req_addr;
         t->req_wdata_i = in->req_wdata;
-        t->csr_we_i = in->csr_we;
-        t->csr_addr_i = in->csr_addr;
+        t->csr_we_i = in->csr_we & 1;
+        t->csr_addr_i = in->csr_addr & 15;
         t->csr_wdata_i = in->csr_wdata;
         t->eval();
         bool dump = fst_ && cycle_ >= waves_from_ && cycle_ <= waves_to_;

@@ -20,7 +20,16 @@ extern "C" {
 #include <vmcosim/image.h>
 #include <vmcosim/model.h>
 #include <vmcosim/port.h>
+#include <vmcosim/sim.h>
 }
+
+// Built twice: as the model unit suites, and with VMT_LOCKSTEP as the same directed tests run on the RTL
+// and the model in lockstep (every cycle compared, memory images compared at the end).
+#ifdef VMT_LOCKSTEP
+#define VMT_MODEL_ONLY(why) GTEST_SKIP() << "model-only: " << why
+#else
+#define VMT_MODEL_ONLY(why) (void)0
+#endif
 
 namespace vmt {
 
@@ -131,10 +140,20 @@ public:
         hw.tlb_repl = c.tlb_repl;
         hw.mem_latency = c.mem_latency;
         hw.mem_bytes = c.mem_bytes;
-        char err[200] = "";
+        char err[400] = "";
+#ifdef VMT_LOCKSTEP
+        vm_sim_opts so{};
+        so.engine = VM_ENGINE_LOCKSTEP;
+        so.hw = hw;
+        sim_ = vm_sim_new(&so, err, sizeof err);
+        if (!sim_)
+            throw std::runtime_error(std::string("vm_sim_new: ") + err);
+        m_ = vm_sim_model(sim_);
+#else
         m_ = vm_model_new(&hw, err, sizeof err);
         if (!m_)
             throw std::runtime_error(std::string("vm_model_new: ") + err);
+#endif
         if (vm_image_init(&img_, c.mem_bytes, c.mode == Mode::Sv32, 1))
             throw std::runtime_error("vm_image_init failed");
         root_ = vm_image_alloc_page(&img_);
@@ -142,7 +161,13 @@ public:
     ~ModelHarness()
     {
         vm_image_free(&img_);
+#ifdef VMT_LOCKSTEP
+        if (vm_sim_finish(sim_) && !mismatch_reported_)
+            ADD_FAILURE() << vm_sim_report(sim_);
+        vm_sim_free(sim_);
+#else
         vm_model_free(m_);
+#endif
     }
     ModelHarness(const ModelHarness &) = delete;
     ModelHarness &operator=(const ModelHarness &) = delete;
@@ -181,9 +206,13 @@ public:
     void boot()
     {
         ASSERT_EQ(vm_model_cycles(m_), 0u) << "the image is loaded at cycle 0 only";
+#ifdef VMT_LOCKSTEP
+        ASSERT_EQ(vm_sim_load_image(sim_, &img_), 0);
+#else
         for (uint64_t i = 0; i < img_.nwords; i++)
             if (img_.words[i])
                 ASSERT_EQ(vm_model_poke(m_, i, img_.words[i]), 0);
+#endif
         if (cfg_.mode != Mode::Bare)
             write_satp(cfg_.asid, root_);
         csr_write(VM_CSR_STATUS, cfg_.status);
@@ -200,7 +229,11 @@ public:
     // ---------------- cycles ----------------
     uint64_t cycle() const { return vm_model_cycles(m_); }
     vm_model *model() { return m_; }
+#ifdef VMT_LOCKSTEP
+    uint64_t peek(uint64_t pa) const { return vm_sim_peek(sim_, pa >> 3); }  // the RTL's memory
+#else
     uint64_t peek(uint64_t pa) const { return vm_model_peek(m_, pa >> 3); }
+#endif
     uint64_t peek_pte(uint64_t pte_pa) const
     {
         uint64_t w = peek(pte_pa);
@@ -212,7 +245,14 @@ public:
     {
         vm_obs o{};
         uint64_t c = cycle();
+#ifdef VMT_LOCKSTEP
+        if (vm_sim_step(sim_, &in, &o) && !mismatch_reported_) {
+            mismatch_reported_ = true;
+            ADD_FAILURE() << vm_sim_report(sim_);
+        }
+#else
         vm_model_step(m_, &in, &o);
+#endif
         record(c, o);
         return o;
     }
@@ -355,6 +395,10 @@ private:
     }
 
     HarnessCfg cfg_;
+#ifdef VMT_LOCKSTEP
+    vm_sim *sim_ = nullptr;
+    bool mismatch_reported_ = false;
+#endif
     vm_model *m_ = nullptr;
     vm_image img_{};
     uint64_t root_ = 0;

@@ -131,6 +131,110 @@ TEST(LockstepWorkloads, SeqAndStrideAgree)
     }
 }
 
+// ---------------------------------------------------------------- port fuzzing
+
+// Random inputs on every port every cycle, out-of-range values included (the RTL's ports are narrower than
+// the C fields), over memory full of random words: satp roots point into that memory, so walks read random
+// PTEs and every check of the walker fires. Both twins must agree cycle for cycle.
+TEST(LockstepFuzz, RandomPortInputsOverRandomMemory)
+{
+    const std::vector<std::vector<std::string>> configs = {
+        {"mem.size=64K", "tlb.repl=random"},
+        {"mem.size=64K", "tlb.entries=4", "tlb.ways=1", "mem.latency=1"},
+        {"mem.size=64K", "tlb.entries=32", "tlb.ways=4", "tlb.repl=plru", "mem.latency=2"},
+        {"mem.size=64K", "tlb.entries=8", "tlb.ways=2", "tlb.repl=fifo"},
+    };
+    uint64_t seed = 100;
+    for (const auto &sets : configs) {
+        seed++;
+        std::printf("[ seed     ] fuzz seed=%" PRIu64 "\n", seed);
+        SCOPED_TRACE("seed " + std::to_string(seed));
+        char err[400];
+        vm_config cfg;
+        vm_config_defaults(&cfg);
+        for (const auto &kv : sets)
+            ASSERT_EQ(0, vm_config_set_pair(&cfg, kv.c_str(), err, sizeof err)) << err;
+        vm_sim_opts so{};
+        so.engine = VM_ENGINE_LOCKSTEP;
+        so.seed = seed;
+        vm_config_hw(&cfg, &so.hw);
+        vm_sim *sim = vm_sim_new(&so, err, sizeof err);
+        ASSERT_NE(nullptr, sim) << err;
+        vm_image img;
+        ASSERT_EQ(0, vm_image_init(&img, cfg.mem_size, false, 1));
+        uint64_t rng = seed;
+        auto rnd = [&rng]() {
+            uint64_t z = (rng += 0x9E3779B97F4A7C15ull);
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+            return z ^ (z >> 31);
+        };
+        // Random words shaped like PTEs that point back into memory: half pointers, four in ten leaves
+        // with random permissions and A/D/U/G, the rest garbage (reserved bits, W without R, ...).
+        uint64_t pages = cfg.mem_size >> 12;
+        for (uint64_t i = 0; i < img.nwords; i++) {
+            uint64_t r = rnd(), ppn = (r >> 32) % pages, kind = r % 10;
+            uint64_t leaf = 1u << VM_PTE_V;
+            leaf |= ((r >> 4) % 5 ? 1u << VM_PTE_R : 0) | ((r >> 8) & 1 ? 1u << VM_PTE_X : 0);
+            leaf |= (leaf & (1u << VM_PTE_R)) && ((r >> 9) & 1) ? 1u << VM_PTE_W : 0;
+            leaf |= ((r >> 10) & 1 ? 1u << VM_PTE_U : 0) | ((r >> 11) % 10 < 7 ? 1u << VM_PTE_A : 0);
+            leaf |= ((r >> 15) & 1 ? 1u << VM_PTE_D : 0) | ((r >> 16) % 10 == 0 ? 1u << VM_PTE_G : 0);
+            img.words[i] = kind < 5 ? (ppn << 10) | (1u << VM_PTE_V) : kind < 9 ? (ppn << 10) | leaf : rnd();
+        }
+        ASSERT_EQ(0, vm_sim_load_image(sim, &img));
+        vm_obs obs;
+        int rc = 0;
+        uint64_t resps = 0, faults = 0, fills = 0;
+        vm_in recent[4] = {};
+        for (uint64_t c = 0; c < 1000000 && !rc; c++) {
+            vm_in in{};
+            uint64_t r = rnd();
+            in.req_valid = r & 1;
+            in.req_op = (uint8_t)(r >> 1);
+            in.req_size = (uint8_t)(r >> 9);
+            in.req_bare = (r >> 12) & 1 && (r >> 13) & 1;
+            uint64_t a = rnd();
+            switch ((r >> 14) & 3) {
+            case 0: in.req_addr = a; break;
+            case 1: in.req_addr = a % (cfg.mem_size + 4096); break;
+            case 2: in.req_addr = (uint64_t)((int64_t)(a << 25) >> 25); break;
+            default: in.req_addr = a & 0xFFFFFFFF; break;
+            }
+            in.req_wdata = rnd();
+            in.csr_addr = (uint8_t)(r >> 16);
+            if (((r >> 24) & 15) == 0) {
+                in.csr_we = (uint8_t)(1 | ((r >> 28) & 2));
+                uint64_t w = rnd();
+                const uint64_t modes[] = {VM_SATP_MODE_SV39, VM_SATP_MODE_SV32, VM_SATP_MODE_BARE, 9};
+                if ((in.csr_addr & 15) == VM_CSR_SATP)
+                    w = vm_satp((unsigned)modes[w & 3], (unsigned)((w >> 2) & 0xFFFF), (w >> 20) % pages);
+                in.csr_wdata = w;
+            }
+            rc = vm_sim_step(sim, &in, &obs);
+            recent[c % 4] = in;
+            if (rc)
+                for (uint64_t k = c > 3 ? c - 3 : 0; k <= c; k++) {
+                    const vm_in &x = recent[k % 4];
+                    std::printf("cycle %" PRIu64 " in: valid=%u op=%u size=%u bare=%u addr=%#" PRIx64
+                                " csr_we=%u csr_addr=%u csr_wdata=%#" PRIx64 "\n", k, x.req_valid, x.req_op,
+                                x.req_size, x.req_bare, x.req_addr, x.csr_we, x.csr_addr, x.csr_wdata);
+                }
+            resps += obs.resp_valid;
+            faults += obs.resp_valid && obs.resp_fault;
+            fills += obs.fill_valid;
+        }
+        if (!rc)
+            rc = vm_sim_finish(sim);
+        EXPECT_EQ(0, rc) << vm_sim_report(sim);
+        EXPECT_GT(resps, 1000u);
+        EXPECT_GT(faults, 100u);
+        EXPECT_GT(resps - faults, 100u);
+        EXPECT_GT(fills, 10u);
+        vm_image_free(&img);
+        vm_sim_free(sim);
+    }
+}
+
 // ---------------------------------------------------------------- the checker checks
 
 TEST(CheckerProof, PerturbedModelFillIsCaughtWithFullReport)

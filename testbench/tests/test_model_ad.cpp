@@ -195,6 +195,7 @@ TEST_P(AdHw, StoreHittingCleanEntryInvalidatesItAndWalksToSetDirty)
 
 TEST_P(AdHw, CasFailureRestartsTheWalkFromTheRoot)
 {
+    VMT_MODEL_ONLY("a backdoor write mid-run stands in for a concurrent writer");
     // Model-only test: a vm_model_poke between the walker's leaf read and its CAS stands in for a
     // concurrent writer (another hart or DMA). Lockstep runs never write memory by backdoor after reset.
     const uint32_t L = GetParam();
@@ -244,6 +245,7 @@ TEST_P(AdHw, CasFailureRestartsTheWalkFromTheRoot)
 
 TEST_P(AdHw, CasFailureThenInvalidPteFaultsWithoutFill)
 {
+    VMT_MODEL_ONLY("a backdoor write mid-run stands in for a concurrent writer");
     // Model-only test: the poke stands in for a concurrent writer that unmaps the page (see above).
     const uint32_t L = GetParam();
     ModelHarness h(cfg(true, Mode::Sv39, L));
@@ -266,6 +268,7 @@ TEST_P(AdHw, CasFailureThenInvalidPteFaultsWithoutFill)
 
 TEST(ModelAdHw, CasRestartForgetsGlobalInheritedInTheFirstPass)
 {
+    VMT_MODEL_ONLY("a backdoor write mid-run stands in for a concurrent writer");
     // Model-only test: the pokes stand in for a concurrent writer that clears G on the root-level pointer
     // and changes the leaf between the leaf read and the CAS. The restarted walk must not keep the G it
     // inherited in the first pass.
@@ -382,6 +385,7 @@ TEST(ModelAdHw, Sv32CasTouchesOnlyItsOwnPteHalf)
 
 TEST(ModelAdHw, Sv32CasRestartAfterNeighbourHalfChangesIsNotNeeded)
 {
+    VMT_MODEL_ONLY("a backdoor write mid-run stands in for a concurrent writer");
     // The CAS compares only the strobed half: a concurrent change of the other PTE in the same word must
     // not fail it. (Model-only: the poke stands in for a concurrent writer.)
     ModelHarness h(cfg(true, Mode::Sv32));

@@ -928,6 +928,7 @@ TEST_P(TlbTiming, PerfCountersExactAfterKnownSequence)
 
 TEST(ModelTlb, QuietCycleSkippingMatchesStepping)
 {
+    VMT_MODEL_ONLY("event skipping is a model engine feature");
     // vm_model_skip(m, n) with n <= vm_model_quiet_cycles(m) must advance exactly as n steps would:
     // same response cycles and data, same perf counters (walk cycles included), same memory.
     auto run = [](bool skip, std::vector<Resp> &out, std::vector<uint64_t> &perf, uint64_t &pte_word) {
