@@ -26,5 +26,6 @@ else
   failed=0 total=0
   grep -q 'No tests were found' "$log" && echo "test: ctest found no tests" >&2
 fi
-echo "$((total - failed)) passed, $failed failed"
+skipped=$(grep -c ' (Skipped)$' "$log" || true)
+echo "$((total - failed - skipped)) passed, $failed failed, $skipped skipped"
 exit "$status"

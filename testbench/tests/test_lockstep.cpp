@@ -76,12 +76,12 @@ class LockstepRandom : public ::testing::TestWithParam<RandomCase> {};
 TEST_P(LockstepRandom, NoMismatchOverSeeds)
 {
     const RandomCase &c = GetParam();
-    for (uint64_t seed = 1; seed <= 8; seed++) {
+    for (uint64_t seed = 1; seed <= 12; seed++) {
         SCOPED_TRACE("seed " + std::to_string(seed));
         std::printf("[ seed     ] %s seed=%" PRIu64 "\n", c.name, seed);
         SimRun r(c.sets, "random", seed, VM_ENGINE_LOCKSTEP);
         ASSERT_NE(nullptr, r.sim);
-        int rc = r.go(250000);
+        int rc = r.go(400000);
         ASSERT_EQ(0, rc) << vm_sim_report(r.sim);
         EXPECT_EQ(0u, r.res.mismatches);
         EXPECT_EQ(r.res.cycles, r.res.cycles_checked);
