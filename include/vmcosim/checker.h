@@ -24,11 +24,9 @@ void vm_checker_free(struct vm_checker *c);
 int vm_checker_step(struct vm_checker *c, uint64_t cycle, const struct vm_obs *expected,
                     const struct vm_obs *got);
 
-/* End of run: compares two physical memory images of nwords words through the given readers (hash,
- * then the first differing word). Returns 0 or -1 (with a report). */
-typedef uint64_t (*vm_word_reader)(const void *ctx, uint64_t word_index);
-int vm_checker_memory(struct vm_checker *c, uint64_t nwords, vm_word_reader expected, const void *ectx,
-                      vm_word_reader got, const void *gctx);
+/* End of run: compares two physical memory images of nwords words (hashes reported, then the first
+ * differing word). Returns 0 or -1 (with a report). */
+int vm_checker_memory(struct vm_checker *c, uint64_t nwords, const uint64_t *expected, const uint64_t *got);
 
 uint64_t vm_checker_cycles_checked(const struct vm_checker *c);
 uint64_t vm_checker_mismatches(const struct vm_checker *c);

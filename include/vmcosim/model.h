@@ -28,6 +28,8 @@ int vm_model_poke(struct vm_model *m, uint64_t word_index, uint64_t value);
 /* Reads one 8-byte word of physical memory (end-of-run comparison, test oracles). */
 uint64_t vm_model_peek(const struct vm_model *m, uint64_t word_index);
 uint64_t vm_model_mem_words(const struct vm_model *m);
+/* The physical memory as one array of vm_model_mem_words words (read-only view). */
+const uint64_t *vm_model_mem(const struct vm_model *m);
 
 /* Runs one clock cycle with inputs *in. Fills *obs with this cycle's observation (obs may be NULL when
  * nobody looks: the model then skips that work). */

@@ -30,6 +30,8 @@ void vm_rtl_free(struct vm_rtl *r);
 /* Backdoor access to the physical memory array (initial image at cycle 0; end-of-run comparison). */
 int vm_rtl_poke(struct vm_rtl *r, uint64_t word_index, uint64_t value);
 uint64_t vm_rtl_peek(const struct vm_rtl *r, uint64_t word_index);
+/* The physical memory array itself (read-only view, mem.size / 8 words valid). */
+const uint64_t *vm_rtl_mem(const struct vm_rtl *r);
 
 /* Runs one clock cycle with inputs *in; *obs gets the cycle's observation (may be NULL). */
 void vm_rtl_step(struct vm_rtl *r, const struct vm_in *in, struct vm_obs *obs);

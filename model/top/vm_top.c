@@ -99,6 +99,11 @@ uint64_t vm_model_mem_words(const struct vm_model *m)
     return m->mem.nwords;
 }
 
+const uint64_t *vm_model_mem(const struct vm_model *m)
+{
+    return m->mem.words;
+}
+
 uint64_t vm_model_cycles(const struct vm_model *m)
 {
     return m->cycles;

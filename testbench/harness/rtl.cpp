@@ -68,6 +68,11 @@ extern "C" uint64_t vm_rtl_peek(const struct vm_rtl *r, uint64_t word_index)
     return r->impl->peek(word_index);
 }
 
+extern "C" const uint64_t *vm_rtl_mem(const struct vm_rtl *r)
+{
+    return r->impl->mem();
+}
+
 extern "C" void vm_rtl_step(struct vm_rtl *r, const struct vm_in *in, struct vm_obs *obs)
 {
     r->impl->step(in, obs);

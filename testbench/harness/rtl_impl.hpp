@@ -21,6 +21,7 @@ struct vm_rtl_impl {
     virtual void step(const vm_in *in, vm_obs *obs) = 0;
     virtual int poke(uint64_t word_index, uint64_t value) = 0;
     virtual uint64_t peek(uint64_t word_index) const = 0;
+    virtual const uint64_t *mem() const = 0;
     virtual uint64_t cycles() const = 0;
 };
 
@@ -113,6 +114,12 @@ public:
     uint64_t peek(uint64_t word_index) const override
     {
         return word_index < mem_words_ ? top_->rootp->vm_top__DOT__u_mem__DOT__mem_q[word_index] : 0;
+    }
+
+    const uint64_t *mem() const override
+    {
+        static_assert(sizeof(top_->rootp->vm_top__DOT__u_mem__DOT__mem_q[0]) == sizeof(uint64_t), "QData words");
+        return reinterpret_cast<const uint64_t *>(&top_->rootp->vm_top__DOT__u_mem__DOT__mem_q[0]);
     }
 
     uint64_t cycles() const override { return cycle_; }

@@ -101,14 +101,12 @@ uint64_t vm_sim_skip_quiet(struct vm_sim *s, uint64_t max)
     return n;
 }
 
-static uint64_t read_model(const void *ctx, uint64_t i) { return vm_model_peek(ctx, i); }
-static uint64_t read_rtl(const void *ctx, uint64_t i) { return vm_rtl_peek(ctx, i); }
 
 int vm_sim_finish(struct vm_sim *s)
 {
     if (s->engine != VM_ENGINE_LOCKSTEP || s->failed)
         return s->failed;
-    if (vm_checker_memory(s->checker, vm_model_mem_words(s->model), read_model, s->model, read_rtl, s->rtl))
+    if (vm_checker_memory(s->checker, vm_model_mem_words(s->model), vm_model_mem(s->model), vm_rtl_mem(s->rtl)))
         s->failed = 1;
     return s->failed;
 }
