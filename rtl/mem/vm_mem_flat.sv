@@ -23,6 +23,10 @@ module vm_mem_flat #(
   output logic [63:0] resp_rdata_o
 );
   localparam int unsigned AddrW = (MemWords > 1) ? $clog2(MemWords) : 1;
+
+  if (MemWords < 2 || (MemWords & (MemWords - 1)) != 0) begin : gen_bad_mem_words
+    $error("vm_mem_flat: MemWords must be a power of two, at least 2");
+  end
   localparam logic [1:0]  OpWrite = vm_contract_pkg::MEMOP_WRITE[1:0];
   localparam logic [1:0]  OpCas   = vm_contract_pkg::MEMOP_CAS[1:0];
 

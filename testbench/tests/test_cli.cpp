@@ -100,6 +100,7 @@ TEST(Cli, UsageErrorsExitTwo)
         {"run --workload random --set mem.size=64K", "workload random needs mem.size >= 1M"},
         {"run --workload seq --config /nonexistent/vm.cfg", "/nonexistent/vm.cfg: cannot open config file"},
         {"run --workload seq --trace prog.lackey", "trace input is not available"},
+        {"run --workload seq --waves /nonexistent/dir/w.fst", "cannot open wave file /nonexistent/dir/w.fst"},
     };
     for (const Case &c : cases) {
         Result r = vmcosim(c.args);
