@@ -81,6 +81,15 @@ module vm_mem_flat #(
     end
   end
 
+  // Named invariant: the write port serves one of WRITE-at-acceptance or the CAS second half per cycle.
+`ifndef SYNTHESIS
+  always_comb begin
+    if (rst_ni) begin
+      CasNotDuringAccept: assert (!(cas_q && accept));
+    end
+  end
+`endif
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       count_q <= '0;

@@ -261,6 +261,17 @@ module vm_tlb #(
     end
   end
 
+  // Named invariants. The MMU never fills in a cycle that invalidates (race-free sfence) and never
+  // touches a hit while filling.
+`ifndef SYNTHESIS
+  always_comb begin
+    if (rst_ni) begin
+      NoFillWhileFlushing: assert (!(fill_i && (fence_i || inval_one_i)));
+      NoTouchWhileFilling: assert (!(fill_i && lk_touch_i));
+    end
+  end
+`endif
+
   // Entry storage: one write port, no reset (valid_q guards every read).
   always_ff @(posedge clk_i) begin
     if (fill_i) begin
