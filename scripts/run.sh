@@ -14,5 +14,5 @@ out=$build/run
 mkdir -p "$out"
 "$build/vmcosim" run --engine lockstep --workload random --max-cycles 200000 --seed 1 \
   --waves "$out/vmcosim.fst" --waves-from 0 --waves-to 20000 --stats-json "$out/stats.json"
-echo "waves: $out/vmcosim.fst (cycles 0..20000; view with scripts/waves.sh $out/vmcosim.fst)"
+echo "view the waves (cycles 0..20000): scripts/waves.sh $out/vmcosim.fst"
 echo "stats: $out/stats.json"
