@@ -3,11 +3,16 @@
 
 #include <string.h>
 
-void vm_mmu_init(struct vm_mmu *m, const struct vm_hwcfg *cfg)
+int vm_mmu_init(struct vm_mmu *m, const struct vm_hwcfg *cfg)
 {
     memset(m, 0, sizeof *m);
     m->mem_bytes = cfg->mem_bytes;
-    vm_tlb_init(&m->tlb, cfg->tlb_entries, cfg->tlb_ways, cfg->tlb_repl);
+    return vm_tlb_init(&m->tlb, cfg->tlb_entries, cfg->tlb_ways, cfg->tlb_repl);
+}
+
+void vm_mmu_free(struct vm_mmu *m)
+{
+    vm_tlb_free(&m->tlb);
 }
 
 static uint64_t size_bytes_mask(unsigned size)

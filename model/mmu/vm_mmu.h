@@ -29,7 +29,9 @@ struct vm_mem_view {
     uint64_t resp_rdata;
 };
 
-void vm_mmu_init(struct vm_mmu *m, const struct vm_hwcfg *cfg);
+/* Returns 0, or -1 when memory is short. */
+int vm_mmu_init(struct vm_mmu *m, const struct vm_hwcfg *cfg);
+void vm_mmu_free(struct vm_mmu *m);
 /* One cycle: fills the port and TLB fields of *obs (when obs is not NULL) and the memory request *mreq,
  * then moves the MMU's state across the clock edge. */
 void vm_mmu_cycle(struct vm_mmu *m, const struct vm_in *in, const struct vm_mem_view *mv,

@@ -3,25 +3,18 @@
 
 #include <string.h>
 
-static unsigned log2u(unsigned v)
-{
-    unsigned l = 0;
-    while ((1u << l) < v)
-        l++;
-    return l;
-}
-
-void vm_tlb_init(struct vm_tlb *t, unsigned entries, unsigned ways, unsigned repl)
+int vm_tlb_init(struct vm_tlb *t, unsigned entries, unsigned ways, unsigned repl)
 {
     memset(t, 0, sizeof *t);
     t->entries = entries;
     t->ways = ways;
     t->sets = entries / ways;
-    t->log_ways = log2u(ways);
-    t->repl = repl;
-    t->lfsr = VM_LFSR_RESET;
-    for (unsigned i = 0; i < entries; i++)
-        t->age[i] = (uint8_t)(i % ways);
+    return vm_repl_init(&t->repl, t->sets, ways, repl);
+}
+
+void vm_tlb_free(struct vm_tlb *t)
+{
+    vm_repl_free(&t->repl);
 }
 
 static unsigned set_of(const struct vm_tlb *t, uint32_t vpn, unsigned level, bool sv32)
@@ -49,68 +42,18 @@ int vm_tlb_lookup(const struct vm_tlb *t, uint32_t vpn, uint16_t asid, bool sv32
     return -1;
 }
 
-static unsigned policy_way(const struct vm_tlb *t, unsigned set)
+/* The set's valid ways as a mask. */
+static uint64_t valid_ways(const struct vm_tlb *t, unsigned set)
 {
-    switch (t->repl) {
-    case VM_REPL_LRU:
-        for (unsigned w = 0; w < t->ways; w++)
-            if (t->age[set * t->ways + w] == t->ways - 1)
-                return w;
-        return 0;
-    case VM_REPL_PLRU: {
-        unsigned node = 1;
-        for (unsigned b = 0; b < t->log_ways; b++)
-            node = 2 * node + ((t->tree[set] >> node) & 1);
-        return node - t->ways;
-    }
-    case VM_REPL_FIFO:
-        return t->fifo[set];
-    default:
-        return t->lfsr & (t->ways - 1);
-    }
-}
-
-/* Way a fill into `set` takes; *had_invalid tells whether an invalid way was free. */
-static unsigned victim_way(const struct vm_tlb *t, unsigned set, bool *had_invalid)
-{
-    for (unsigned w = 0; w < t->ways; w++) {
-        if (!entry_valid(t, set * t->ways + w)) {
-            *had_invalid = true;
-            return w;
-        }
-    }
-    *had_invalid = false;
-    return policy_way(t, set);
+    uint64_t all = t->ways == 64 ? ~0ull : (1ull << t->ways) - 1;
+    return (t->valid >> (set * t->ways)) & all;
 }
 
 int vm_tlb_fill_index(const struct vm_tlb *t, const struct vm_tlb_entry *e, bool sv32)
 {
-    bool inv;
+    bool from_policy;
     unsigned set = set_of(t, e->vpn, e->level, sv32);
-    return (int)(set * t->ways + victim_way(t, set, &inv));
-}
-
-static void touch(struct vm_tlb *t, unsigned set, unsigned way, bool advance_fifo)
-{
-    uint8_t *age = &t->age[set * t->ways];
-    uint8_t touched = age[way];
-    for (unsigned w = 0; w < t->ways; w++) {
-        if (w == way)
-            age[w] = 0;
-        else if (age[w] < touched)
-            age[w]++;
-    }
-    unsigned node = 1;
-    for (int b = (int)t->log_ways - 1; b >= 0; b--) {
-        unsigned dir = (way >> b) & 1;
-        if (dir)
-            t->tree[set] &= ~(1ull << node);
-        else
-            t->tree[set] |= 1ull << node;
-        node = 2 * node + dir;
-    }
-    if (advance_fifo)
-        t->fifo[set] = (uint8_t)((t->fifo[set] + 1) & (t->ways - 1));
+    return (int)(set * t->ways + vm_repl_victim(&t->repl, set, valid_ways(t, set), &from_policy));
 }
 
 static bool fence_hits(const struct vm_tlb *t, unsigned i, const struct vm_tlb_cmd *c, bool sv32)
@@ -136,25 +79,22 @@ uint64_t vm_tlb_update(struct vm_tlb *t, const struct vm_tlb_cmd *c, bool sv32, 
     if (c->inval_one && entry_valid(t, (unsigned)c->inval_one_index))
         inval |= 1ull << c->inval_one_index;
 
-    uint32_t lfsr_next = t->lfsr;
     *fill_index = -1;
     if (c->fill) {
-        bool had_invalid;
+        bool from_policy;
         unsigned set = set_of(t, c->fill_entry.vpn, c->fill_entry.level, sv32);
-        unsigned way = victim_way(t, set, &had_invalid);
+        unsigned way = vm_repl_victim(&t->repl, set, valid_ways(t, set), &from_policy);
         unsigned idx = set * t->ways + way;
         *fill_index = (int)idx;
-        touch(t, set, way, !had_invalid);
+        vm_repl_fill(&t->repl, set, way, from_policy);
         t->e[idx] = c->fill_entry;
-        lfsr_next = vm_lfsr_step(t->lfsr);
         t->valid = (t->valid & ~inval) | (1ull << idx);
     } else {
         if (c->touch_hit && c->hit_index >= 0)
-            touch(t, (unsigned)c->hit_index / t->ways, (unsigned)c->hit_index % t->ways, false);
+            vm_repl_touch(&t->repl, (unsigned)c->hit_index / t->ways, (unsigned)c->hit_index % t->ways);
         t->valid &= ~inval;
     }
     if (c->seed_we)
-        lfsr_next = c->seed ? c->seed : VM_LFSR_RESET;
-    t->lfsr = lfsr_next;
+        vm_repl_seed(&t->repl, c->seed);
     return inval;
 }

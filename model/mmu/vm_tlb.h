@@ -2,16 +2,14 @@
 #ifndef VM_TLB_MODEL_H
 #define VM_TLB_MODEL_H
 
+#include "../common/vm_repl.h"
 #include "vm_mmu_rules.h"
 
 struct vm_tlb {
-    unsigned entries, ways, sets, log_ways, repl;
+    unsigned entries, ways, sets;
     uint64_t valid;
     struct vm_tlb_entry e[64];
-    uint8_t age[64];       /* lru: per entry (set * ways + way) */
-    uint64_t tree[64];     /* plru: per set, node n at bit n */
-    uint8_t fifo[64];      /* fifo: per set */
-    uint32_t lfsr;
+    struct vm_repl repl;
 };
 
 /* One cycle's requests to the TLB (all evaluated against the state before the edge). */
@@ -29,7 +27,9 @@ struct vm_tlb_cmd {
     uint32_t seed;
 };
 
-void vm_tlb_init(struct vm_tlb *t, unsigned entries, unsigned ways, unsigned repl);
+/* Returns 0, or -1 when memory is short. */
+int vm_tlb_init(struct vm_tlb *t, unsigned entries, unsigned ways, unsigned repl);
+void vm_tlb_free(struct vm_tlb *t);
 /* Returns the hit entry index or -1. */
 int vm_tlb_lookup(const struct vm_tlb *t, uint32_t vpn, uint16_t asid, bool sv32);
 /* Index the fill of `e` goes to. */

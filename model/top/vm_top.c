@@ -64,10 +64,15 @@ struct vm_model *vm_model_new(const struct vm_hwcfg *cfg, char *err, size_t errl
     m->mem.words = calloc(m->mem.nwords, sizeof(uint64_t));
     if (!m->mem.words)
         goto oom;
-    vm_mmu_init(&m->mmu, cfg);
+    if (vm_mmu_init(&m->mmu, cfg))
+        goto oom;
     m->inject_fill_flip_at = UINT64_MAX;
     return m;
 oom:
+    if (m) {
+        vm_mmu_free(&m->mmu);
+        free(m->mem.words);
+    }
     free(m);
     snprintf(err, errlen, "out of memory for the model");
     return NULL;
@@ -77,6 +82,7 @@ void vm_model_free(struct vm_model *m)
 {
     if (!m)
         return;
+    vm_mmu_free(&m->mmu);
     free(m->mem.words);
     free(m);
 }
