@@ -1,6 +1,7 @@
 # RTL sources in elaboration order (after the generated vm_contract_pkg.sv). Read by CMakeLists.txt,
 # scripts/lint.sh and scripts/synth.sh.
 rtl/mmu/vm_mmu_pkg.sv
+rtl/common/vm_repl.sv
 rtl/mmu/vm_tlb.sv
 rtl/mmu/vm_ptw.sv
 rtl/mmu/vm_mmu.sv

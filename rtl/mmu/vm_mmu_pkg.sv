@@ -83,9 +83,4 @@ package vm_mmu_pkg;
     endcase
   endfunction
 
-  // One step of the shared Galois LFSR.
-  function automatic logic [31:0] lfsr_step(input logic [31:0] s);
-    lfsr_step = (s >> 1) ^ (s[0] ? vm_contract_pkg::LFSR_TAPS : 32'h0);
-  endfunction
-
 endpackage

@@ -5,9 +5,8 @@
 // costs no cycle. Priority on a multi-hit (only possible when software breaks the spec's rules): the lowest
 // entry index. Tags (VPN, level, ASID, G) and data (PPN, permissions) are stored apart: lookups and fences
 // read only tags, and only the hit entry's data.
-// Replacement picks the lowest invalid way, else the policy's victim: lru (age counters), plru (tree),
-// fifo (round-robin pointer per set, advanced by policy victims), random (shared LFSR, stepped on every
-// fill). Hits and fills "touch" the way. The twin is model/mmu/vm_tlb.c.
+// Replacement (rtl/common/vm_repl.sv): the lowest invalid way, else the policy's victim (lru, plru, fifo,
+// random); hits and fills touch the way. The twin is model/mmu/vm_tlb.c.
 module vm_tlb #(
   parameter int unsigned Entries = 16,
   parameter int unsigned Ways    = 16
@@ -47,7 +46,6 @@ module vm_tlb #(
 
   localparam int unsigned Sets    = Entries / Ways;
   localparam int unsigned LogWays = $clog2(Ways);
-  localparam int          LogWaysI = $clog2(Ways);
   localparam int unsigned LogSets = $clog2(Sets);
   localparam int unsigned WayW    = (Ways > 1) ? LogWays : 1;
   localparam int unsigned SetW    = (Sets > 1) ? LogSets : 1;
@@ -61,10 +59,6 @@ module vm_tlb #(
     $error("vm_tlb: Ways must be a power of two that divides Entries");
   end
 
-  localparam logic [1:0] ReplLru  = vm_contract_pkg::REPL_LRU[1:0];
-  localparam logic [1:0] ReplPlru = vm_contract_pkg::REPL_PLRU[1:0];
-  localparam logic [1:0] ReplFifo = vm_contract_pkg::REPL_FIFO[1:0];
-
   // Tag: {vpn, level, asid, g}; data: {ppn, perm}.
   localparam int unsigned TagBits  = vm_mmu_pkg::VpnBits + 2 + vm_mmu_pkg::AsidBits + 1;
   localparam int unsigned DataBits = vm_mmu_pkg::PpnBits + 8;
@@ -72,10 +66,6 @@ module vm_tlb #(
   logic [Entries-1:0]        valid_q, valid_d;
   logic [TagBits-1:0]        tag_q  [Entries];
   logic [DataBits-1:0]       data_q [Entries];
-  logic [Ways*WayW-1:0]      age_q  [Sets];   // lru: age of each way, 0 = most recent
-  logic [Ways-1:0]           tree_q [Sets];   // plru: node n at bit n (1..Ways-1)
-  logic [WayW-1:0]           fifo_q [Sets];
-  logic [31:0]               lfsr_q, lfsr_d;
 
   /* verilator lint_off UNUSEDSIGNAL */
   function automatic logic [SetW-1:0] set_of(input logic [vm_mmu_pkg::VpnBits-1:0] vpn,
@@ -137,82 +127,38 @@ module vm_tlb #(
     lk_entry_o.perm  = lk_data[7:0];
   end
 
-  // ---------------- victim for a fill ----------------
-  logic [SetW-1:0] fill_set;
-  logic [WayW-1:0] fill_way, policy_way;
-  logic            fill_has_invalid;
-  logic [Ways-1:0] vtree;
-  int unsigned     vnode;
-  always_comb begin
-    fill_set         = set_of(fill_entry_i.vpn, fill_entry_i.level, sv32_i);
-    fill_has_invalid = 1'b0;
-    fill_way         = '0;
-    policy_way       = '0;
-    vtree            = '0;
-    vnode            = 1;
-    if (fill_i) begin
-    for (int w = Ways - 1; w >= 0; w--) begin
-      if (!valid_q[index_of(fill_set, WayW'(w))]) begin
-        fill_has_invalid = 1'b1;
-        fill_way         = WayW'(w);
-      end
-    end
-    vtree = tree_q[fill_set];
-    unique case (cfg_repl_i)
-      ReplLru: begin
-        for (int w = 0; w < Ways; w++) begin
-          if (age_q[fill_set][w*WayW +: WayW] == WayW'(Ways - 1)) policy_way = WayW'(w);
-        end
-      end
-      ReplPlru: begin
-        for (int b = 0; b < LogWaysI; b++) vnode = 2 * vnode + 32'(vtree[vnode]);
-        policy_way = WayW'(vnode - Ways);
-      end
-      ReplFifo: policy_way = fifo_q[fill_set];
-      default:  policy_way = WayW'(lfsr_q & (Ways - 1));
-    endcase
-    if (!fill_has_invalid) fill_way = policy_way;
-    end
-    fill_idx = index_of(fill_set, fill_way);
-  end
+  // ---------------- replacement ----------------
+  logic [SetW-1:0] fill_set, touch_set;
+  logic [WayW-1:0] fill_way, touch_way;
+  logic [Ways-1:0] fill_set_valid;
+  logic            fill_from_policy;  // only vm_repl itself needs it (fifo advance)
+  logic            unused_fill_from_policy;
+  assign unused_fill_from_policy = fill_from_policy;
+  assign fill_set       = set_of(fill_entry_i.vpn, fill_entry_i.level, sv32_i);
+  assign fill_set_valid = Ways'(valid_q >> (32'(fill_set) * Ways));
+  assign fill_idx       = index_of(fill_set, fill_way);
+  assign touch_set      = (Sets == 1) ? '0 : (fill_i ? fill_set : SetW'(lk_idx >> LogWays));
+  assign touch_way      = (Ways == 1) ? '0 : (fill_i ? fill_way : WayW'(lk_idx));
 
-  // ---------------- replacement state update on touch ----------------
-  logic            touch;
-  logic [SetW-1:0] touch_set;
-  logic [WayW-1:0] touch_way;
-  logic [Ways*WayW-1:0] age_set_q, age_set_d;
-  logic [Ways-1:0]      tree_set_d;
-  logic [WayW-1:0]      fifo_set_d;
-  logic [WayW-1:0]      touched_age;
-  int unsigned          tnode;
-  always_comb begin
-    touch     = fill_i || (lk_touch_i && lk_hit_o);
-    touch_set = fill_i ? fill_set : SetW'(lk_idx >> LogWays);
-    touch_way = fill_i ? fill_way : WayW'(lk_idx);
-    if (Sets == 1) touch_set = '0;
-    if (Ways == 1) touch_way = '0;
-    age_set_q   = age_q[touch_set];
-    age_set_d   = age_set_q;
-    touched_age = age_set_q[touch_way*WayW +: WayW];
-    tree_set_d  = tree_q[touch_set];
-    fifo_set_d  = fifo_q[touch_set];
-    tnode       = 1;
-    if (touch) begin
-    for (int w = 0; w < Ways; w++) begin
-      if (WayW'(w) == touch_way) age_set_d[w*WayW +: WayW] = '0;
-      else if (age_set_q[w*WayW +: WayW] < touched_age)
-        age_set_d[w*WayW +: WayW] = age_set_q[w*WayW +: WayW] + 1'b1;
-    end
-    for (int b = LogWays - 1; b >= 0; b--) begin
-      tree_set_d[tnode] = ~touch_way[b];
-      tnode = 2 * tnode + 32'(touch_way[b]);
-    end
-    if (fill_i && !fill_has_invalid) fifo_set_d = WayW'((fifo_q[touch_set] + 1'b1) & WayW'(Ways - 1));
-    end
-    lfsr_d = lfsr_q;
-    if (fill_i) lfsr_d = vm_mmu_pkg::lfsr_step(lfsr_q);
-    if (seed_we_i) lfsr_d = (seed_i == '0) ? 32'(vm_contract_pkg::LFSR_RESET) : seed_i;
-  end
+  vm_repl #(
+    .Sets (Sets),
+    .Ways (Ways)
+  ) u_repl (
+    .clk_i,
+    .rst_ni,
+    .policy_i      (cfg_repl_i),
+    .victim_req_i  (fill_i),
+    .victim_set_i  (fill_set),
+    .valid_ways_i  (fill_set_valid),
+    .victim_way_o  (fill_way),
+    .from_policy_o (fill_from_policy),
+    .touch_i       (fill_i || (lk_touch_i && lk_hit_o)),
+    .fill_i        (fill_i),
+    .touch_set_i   (touch_set),
+    .touch_way_i   (touch_way),
+    .seed_we_i,
+    .seed_i
+  );
 
   // ---------------- invalidation ----------------
   logic [TagBits-1:0] fl_tag;
@@ -237,28 +183,8 @@ module vm_tlb #(
 
   // ---------------- state ----------------
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      valid_q <= '0;
-      lfsr_q  <= 32'(vm_contract_pkg::LFSR_RESET);
-    end else begin
-      valid_q <= valid_d;
-      lfsr_q  <= lfsr_d;
-    end
-  end
-
-  // Per-set replacement state: reset to a defined order, then one set written per touch.
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) begin
-      for (int s = 0; s < Sets; s++) begin
-        for (int w = 0; w < Ways; w++) age_q[s][w*WayW +: WayW] <= WayW'(w);
-        tree_q[s] <= '0;
-        fifo_q[s] <= '0;
-      end
-    end else if (touch) begin
-      age_q[touch_set]  <= age_set_d;
-      tree_q[touch_set] <= tree_set_d;
-      fifo_q[touch_set] <= fifo_set_d;
-    end
+    if (!rst_ni) valid_q <= '0;
+    else         valid_q <= valid_d;
   end
 
   // Named invariants. The MMU never fills in a cycle that invalidates (race-free sfence) and never
