@@ -5,5 +5,9 @@ rtl/common/vm_repl.sv
 rtl/mmu/vm_tlb.sv
 rtl/mmu/vm_ptw.sv
 rtl/mmu/vm_mmu.sv
+rtl/cache/vm_l1.sv
+rtl/bus/vm_bus.sv
 rtl/mem/vm_mem_flat.sv
+rtl/mem/vm_memctl.sv
 rtl/top/vm_top.sv
+rtl/top/vm_soc.sv

@@ -16,10 +16,13 @@ if [[ ! -f $pkg ]]; then
 fi
 mapfile -t files < <(grep -v -e '^#' -e '^[[:space:]]*$' rtl/files.f)
 
-for params in "" "-GTlbEntries=32 -GTlbWays=4" "-GTlbEntries=8 -GTlbWays=2"; do
+# top and parameters; --unroll-count lets Verilator unroll the reset loops of large caches
+for run in "vm_top" "vm_top -GTlbEntries=32 -GTlbWays=4" "vm_top -GTlbEntries=8 -GTlbWays=2" \
+           "vm_soc" "vm_soc -GL1Sets=64 -GL1Ways=4 -GLineWords=4" "vm_soc -GL1Sets=1 -GL1Ways=1 -GLineWords=1"; do
+  read -r top params <<< "$run"
   # shellcheck disable=SC2086  # $params is deliberately split into separate -G options
-  if ! verilator --lint-only -Wall --top-module vm_top $params "$pkg" "${files[@]}"; then
-    echo "lint: FAILED (${params:-default parameters})" >&2
+  if ! verilator --lint-only -Wall --unroll-count 4096 --top-module "$top" $params "$pkg" "${files[@]}"; then
+    echo "lint: FAILED ($run)" >&2
     exit 1
   fi
 done

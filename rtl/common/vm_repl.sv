@@ -23,6 +23,7 @@ module vm_repl #(
 
   input  logic            touch_i,         // a hit, or a fill when fill_i
   input  logic            fill_i,
+  input  logic            fill_policy_i,   // the fill's way came from the policy (advances fifo)
   input  logic [SetW-1:0] touch_set_i,
   input  logic [WayW-1:0] touch_way_i,
 
@@ -102,7 +103,7 @@ module vm_repl #(
         tree_set_d[tnode] = ~touch_way_i[b];
         tnode = 2 * tnode + 32'(touch_way_i[b]);
       end
-      if (fill_i && from_policy_o)
+      if (fill_i && fill_policy_i)
         fifo_set_d = WayW'((fifo_q[touch_set_i] + 1'b1) & WayW'(Ways - 1));
     end
     lfsr_d = lfsr_q;

@@ -38,6 +38,7 @@ module vm_mmu #(
 
   // memory port
   output logic        mem_req_valid_o,
+  output logic        mem_req_walk_o,     // the request is the walker's (PTE read or A/D CAS)
   input  logic        mem_req_ready_i,
   output logic [1:0]  mem_req_op_o,
   output logic [63:0] mem_req_addr_o,
@@ -293,6 +294,7 @@ module vm_mmu #(
     data_size  = (state_q == StIdle) ? req_size_i : size_q;
     data_wdata = (state_q == StIdle) ? req_wdata_i : wdata_q;
     size_mask  = 8'((9'd1 << (4'd1 << data_size)) - 9'd1);
+    mem_req_walk_o = (state_q == StWalk);
     if (state_q == StWalk) begin
       mem_req_valid_o = ptw_mem_valid;
       mem_req_op_o    = ptw_mem_op;

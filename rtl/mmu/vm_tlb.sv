@@ -131,9 +131,7 @@ module vm_tlb #(
   logic [SetW-1:0] fill_set, touch_set;
   logic [WayW-1:0] fill_way, touch_way;
   logic [Ways-1:0] fill_set_valid;
-  logic            fill_from_policy;  // only vm_repl itself needs it (fifo advance)
-  logic            unused_fill_from_policy;
-  assign unused_fill_from_policy = fill_from_policy;
+  logic            fill_from_policy;
   assign fill_set       = set_of(fill_entry_i.vpn, fill_entry_i.level, sv32_i);
   assign fill_set_valid = Ways'(valid_q >> (32'(fill_set) * Ways));
   assign fill_idx       = index_of(fill_set, fill_way);
@@ -154,6 +152,7 @@ module vm_tlb #(
     .from_policy_o (fill_from_policy),
     .touch_i       (fill_i || (lk_touch_i && lk_hit_o)),
     .fill_i        (fill_i),
+    .fill_policy_i (fill_from_policy),
     .touch_set_i   (touch_set),
     .touch_way_i   (touch_way),
     .seed_we_i,

@@ -48,6 +48,9 @@ module vm_top #(
   logic [63:0] mem_req_addr, mem_req_wdata, mem_req_cmp, mem_resp_rdata;
   logic [7:0]  mem_req_strb;
   logic        fill_valid;
+  logic        mem_req_walk;
+  logic        unused_mem_req_walk;
+  assign unused_mem_req_walk = mem_req_walk;
   logic [5:0]  fill_index;
   vm_mmu_pkg::tlb_entry_t fill_entry;
 
@@ -76,6 +79,7 @@ module vm_top #(
     .csr_wdata_i,
     .csr_rdata_o,
     .mem_req_valid_o  (mem_req_valid),
+    .mem_req_walk_o   (mem_req_walk),  // the flat memory serves walker and data alike
     .mem_req_ready_i  (mem_req_ready),
     .mem_req_op_o     (mem_req_op),
     .mem_req_addr_o   (mem_req_addr),
