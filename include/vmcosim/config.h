@@ -21,6 +21,7 @@ struct vm_config {
     enum vm_mode mode;
     enum vm_ad ad;
     unsigned tlb_entries, tlb_ways, tlb_repl;
+    unsigned l1_size, l1_ways, l1_line, l1_repl;
     uint64_t mem_size;
     unsigned mem_latency;
 };

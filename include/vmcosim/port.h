@@ -35,6 +35,7 @@ struct vm_obs {
     uint64_t csr_rdata;
     /* memory port (walker PTE reads, A/D compare-and-swap, data accesses) */
     uint8_t mem_req_valid;
+    uint8_t mem_req_ready;  /* the memory side (flat memory or L1) accepts in this cycle */
     uint8_t mem_req_op;   /* VM_MEMOP_* */
     uint8_t mem_req_strb;
     uint8_t mem_resp_valid;
@@ -52,6 +53,20 @@ struct vm_obs {
     uint64_t fill_ppn;
     /* TLB entries whose valid bit falls this cycle (sfence, D-bit upgrade), bit i = entry i */
     uint64_t inval_mask;
+    /* L1 line-state change (index = set * ways + way; VM_MESI_* states) */
+    uint8_t l1_chg_valid;
+    uint8_t l1_chg_old;
+    uint8_t l1_chg_new;
+    uint16_t l1_chg_index;
+    /* bus: the transaction granted this cycle (every cache snoops it) and the one completing */
+    uint8_t bus_grant_valid;
+    uint8_t bus_grant_type;   /* VM_BUS_* */
+    uint8_t bus_mem_write;    /* the grant writes a line to memory (write-back, or a dirty line supplied) */
+    uint8_t bus_done_valid;
+    uint8_t bus_done_shared;
+    uint64_t bus_grant_addr;
+    uint64_t bus_done_word;   /* RMW: the word before the swap */
+    uint64_t bus_done_line[8];
 };
 
 /* Static hardware configuration: fixed from reset to the end of a run. */
@@ -61,6 +76,11 @@ struct vm_hwcfg {
     uint32_t tlb_repl;     /* VM_REPL_* */
     uint32_t mem_latency;  /* cycles from request to response, 1..255 */
     uint64_t mem_bytes;    /* physical memory size, power of two, 64 KiB .. VM_MEM_MAX_BYTES */
+    /* L1 data cache; l1_size 0 = none (the MMU straight on a flat memory: rtl/top/vm_top.sv) */
+    uint32_t l1_size;      /* bytes */
+    uint32_t l1_ways;
+    uint32_t l1_line;      /* bytes, 8..64 */
+    uint32_t l1_repl;      /* VM_REPL_* */
 };
 
 #define VM_MEM_MAX_BYTES (64ull << 20)

@@ -18,6 +18,7 @@ struct vm_mem_flat {
 
 struct vm_mem_req {
     bool valid;
+    bool walk;        /* the walker's request (vm_mmu: mem_req_walk_o) */
     unsigned op;
     uint8_t strb;
     uint64_t addr, wdata, cmp;

@@ -219,6 +219,7 @@ void vm_mmu_cycle(struct vm_mmu *m, const struct vm_in *in, const struct vm_mem_
         break;
     case MMU_WALK:
         mreq->valid = po.mem_req_valid;
+        mreq->walk = true;
         if (po.mem_req_valid) {
             mreq->op = po.mem_req_op;
             mreq->addr = po.mem_req_addr;

@@ -7,13 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../bus/vm_bus.h"
+#include "../cache/vm_l1.h"
 #include "../mem/vm_mem_flat.h"
+#include "../mem/vm_memctl.h"
 #include "../mmu/vm_mmu.h"
 
+/* Two tops, as in rtl/top: vm_top (the MMU straight on a flat memory, l1_size = 0) and vm_soc (MMU, L1,
+ * bus, memory controller). Both keep physical memory in mem.words. */
 struct vm_model {
     struct vm_hwcfg cfg;
+    bool soc;
     struct vm_mmu mmu;
     struct vm_mem_flat mem;
+    struct vm_l1 l1;
+    struct vm_bus bus;
+    struct vm_memctl mc;
     uint64_t cycles;
     uint64_t inject_fill_flip_at;   /* UINT64_MAX = off */
 };
@@ -48,6 +57,25 @@ int vm_hwcfg_check(const struct vm_hwcfg *c, char *err, size_t errlen)
                  (unsigned long long)c->mem_bytes);
         return -1;
     }
+    if (!c->l1_size)
+        return 0;
+    if (!is_pow2(c->l1_line) || c->l1_line < 8 || c->l1_line > 64) {
+        snprintf(err, errlen, "l1.line=%u: must be a power of two from 8 to 64 bytes", c->l1_line);
+        return -1;
+    }
+    if (!is_pow2(c->l1_ways) || c->l1_ways > 64) {
+        snprintf(err, errlen, "l1.ways=%u: must be a power of two from 1 to 64", c->l1_ways);
+        return -1;
+    }
+    if (!is_pow2(c->l1_size) || c->l1_size < c->l1_line * c->l1_ways || c->l1_size > (1u << 20)) {
+        snprintf(err, errlen, "l1.size=%u: must be a power of two, at least l1.ways x l1.line = %u, at most 1M",
+                 c->l1_size, c->l1_line * c->l1_ways);
+        return -1;
+    }
+    if (c->l1_repl > VM_REPL_RANDOM) {
+        snprintf(err, errlen, "l1.repl=%u: unknown policy", c->l1_repl);
+        return -1;
+    }
     return 0;
 }
 
@@ -66,11 +94,23 @@ struct vm_model *vm_model_new(const struct vm_hwcfg *cfg, char *err, size_t errl
         goto oom;
     if (vm_mmu_init(&m->mmu, cfg))
         goto oom;
+    m->soc = cfg->l1_size != 0;
+    if (m->soc) {
+        unsigned line_words = cfg->l1_line / 8;
+        if (vm_l1_init(&m->l1, cfg->l1_size / cfg->l1_line / cfg->l1_ways, cfg->l1_ways, line_words, cfg->l1_repl))
+            goto oom;
+        vm_bus_init(&m->bus, 1);
+        m->mc.words = m->mem.words;
+        m->mc.nwords = m->mem.nwords;
+        m->mc.line_words = line_words;
+        m->mc.latency = cfg->mem_latency;
+    }
     m->inject_fill_flip_at = UINT64_MAX;
     return m;
 oom:
     if (m) {
         vm_mmu_free(&m->mmu);
+        vm_l1_free(&m->l1);
         free(m->mem.words);
     }
     free(m);
@@ -83,6 +123,7 @@ void vm_model_free(struct vm_model *m)
     if (!m)
         return;
     vm_mmu_free(&m->mmu);
+    vm_l1_free(&m->l1);
     free(m->mem.words);
     free(m);
 }
@@ -120,6 +161,8 @@ void vm_model_inject_fill_ppn_flip(struct vm_model *m, uint64_t at_cycle)
     m->inject_fill_flip_at = at_cycle;
 }
 
+static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs);
+
 void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *obs)
 {
     /* The RTL's ports are narrower than the C fields: keep only the bits a port has. */
@@ -131,6 +174,11 @@ void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *o
     in_bits.req_bare &= 1;
     in_bits.csr_we &= 1;
     in_bits.csr_addr &= 15;
+    if (m->soc) {
+        step_soc(m, in, obs);
+        m->cycles++;
+        return;
+    }
 
     struct vm_mem_view mv = {
         .req_ready = vm_mem_flat_ready(&m->mem),
@@ -141,6 +189,7 @@ void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *o
     vm_mmu_cycle(&m->mmu, in, &mv, &mreq, obs);
     if (obs) {
         obs->mem_req_valid = mreq.valid;
+        obs->mem_req_ready = mv.req_ready;
         if (mreq.valid) {
             obs->mem_req_op = (uint8_t)mreq.op;
             obs->mem_req_strb = mreq.strb;
@@ -157,19 +206,130 @@ void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *o
     m->cycles++;
 }
 
+/* vm_soc: evaluated in the RTL's combinational order (memory controller and bus answers, L1 outputs,
+ * arbitration and snoop, MMU, L1 request), then every block crosses the edge. */
+static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs)
+{
+    struct vm_l1_bus_in bi = {0};
+    bool mc_resp = vm_memctl_resp_valid(&m->mc);
+    uint64_t line[8];
+    bi.done = vm_bus_done(&m->bus, mc_resp) == 0;
+    bi.shared = m->bus.shared;
+    memcpy(line, m->mc.line, sizeof line);
+    bi.line = line;
+    bi.word = vm_memctl_resp_word(&m->mc);
+
+    struct vm_l1_out lo;
+    vm_l1_outputs(&m->l1, &bi, &lo);
+    struct vm_bus_req breq = {lo.bus_req, lo.bus_type, lo.bus_word, lo.bus_addr, lo.bus_cmp, lo.bus_wdata,
+                              lo.bus_strb, lo.bus_line};
+    struct vm_bus_grant g;
+    vm_bus_arbitrate(&m->bus, &breq, &g);
+    bi.grant = g.valid && g.master == 0;
+    bi.snoop_valid = g.valid;
+    bi.snoop_self = g.valid && g.master == 0;
+    bi.snoop_type = g.type;
+    bi.snoop_addr = g.addr;
+    struct vm_l1_snoop sn;
+    vm_l1_snoop(&m->l1, &bi, &sn);
+
+    struct vm_mem_view mv = {
+        .req_ready = vm_l1_ready(&m->l1, g.valid),
+        .resp_valid = lo.resp_valid,
+        .resp_rdata = lo.resp_rdata,
+    };
+    struct vm_mem_req mreq;
+    vm_mmu_cycle(&m->mmu, in, &mv, &mreq, obs);
+
+    /* The memory access of a granted transaction starts in its grant cycle. */
+    struct vm_memctl_req mr = {0};
+    if (g.valid && g.type != VM_BUS_UPGR) {
+        mr.valid = true;
+        mr.addr = g.addr;
+        mr.write = g.type == VM_BUS_WB || sn.dirty;
+        mr.line = g.type == VM_BUS_WB ? breq.line : sn.line;
+        mr.rmw = g.type == VM_BUS_RMW;
+        mr.word = breq.word;
+        mr.cmp = breq.cmp;
+        mr.wdata = breq.wdata;
+        mr.strb = breq.strb;
+    }
+    vm_memctl_step(&m->mc, &mr);
+
+    /* The L1's counters share the core's CSR read port (values before this edge). */
+    uint64_t l1_csr = in->csr_addr == VM_CSR_PERF_L1_ACCESSES     ? m->l1.accesses
+                      : in->csr_addr == VM_CSR_PERF_L1_MISSES     ? m->l1.misses
+                      : in->csr_addr == VM_CSR_PERF_L1_WRITEBACKS ? m->l1.writebacks
+                                                                  : 0;
+    struct vm_l1_req lr = {mreq.valid, mreq.walk, mreq.op, mreq.strb, mreq.addr, mreq.wdata, mreq.cmp};
+    struct vm_l1_change chg;
+    bool seed_we = in->csr_we && in->csr_addr == VM_CSR_LFSR_SEED;
+    vm_l1_next(&m->l1, &lr, &bi, &sn, seed_we, (uint32_t)in->csr_wdata, &chg);
+    vm_bus_next(&m->bus, &g, sn.hit ? 1u : 0u, mc_resp);
+
+    if (!obs)
+        return;
+    if (in->csr_addr >= VM_CSR_PERF_L1_ACCESSES && in->csr_addr <= VM_CSR_PERF_L1_WRITEBACKS)
+        obs->csr_rdata = l1_csr;
+    obs->mem_req_valid = mreq.valid;
+    obs->mem_req_ready = mv.req_ready;
+    if (mreq.valid) {
+        obs->mem_req_op = (uint8_t)mreq.op;
+        obs->mem_req_strb = mreq.strb;
+        obs->mem_req_addr = mreq.addr;
+        obs->mem_req_wdata = mreq.wdata;
+        obs->mem_req_cmp = mreq.cmp;
+    }
+    obs->mem_resp_valid = lo.resp_valid;
+    obs->mem_resp_rdata = lo.resp_valid ? lo.resp_rdata : 0;
+    if (obs->fill_valid && m->cycles >= m->inject_fill_flip_at)
+        obs->fill_ppn ^= 1;
+    obs->l1_chg_valid = chg.valid;
+    if (chg.valid) {
+        obs->l1_chg_index = (uint16_t)chg.index;
+        obs->l1_chg_old = chg.old_state;
+        obs->l1_chg_new = chg.new_state;
+    }
+    obs->bus_grant_valid = g.valid;
+    if (g.valid) {
+        obs->bus_grant_type = (uint8_t)g.type;
+        obs->bus_grant_addr = g.addr;
+    }
+    obs->bus_mem_write = mr.valid && mr.write;
+    obs->bus_done_valid = bi.done;
+    if (bi.done) {
+        obs->bus_done_shared = bi.shared;
+        obs->bus_done_word = bi.word;
+        memcpy(obs->bus_done_line, line, m->l1.line_words * sizeof(uint64_t));
+    }
+}
+
 uint64_t vm_model_quiet_cycles(const struct vm_model *m)
 {
     const struct vm_mmu *u = &m->mmu;
     bool waiting = u->state == MMU_DATA_WAIT ||
                    (u->state == MMU_WALK && (u->ptw.state == PTW_WAIT || u->ptw.state == PTW_CAS_WAIT));
-    if (!waiting || m->mem.cas || m->mem.count < 2)
+    if (!waiting)
+        return 0;
+    if (m->soc) {
+        /* The L1 waits for its own transaction, which waits for the memory controller. */
+        enum vm_l1_state s = m->l1.state;
+        bool l1_waits = s == L1_FILL_REQ || s == L1_NA_REQ || s == L1_RMW_REQ || s == L1_WB_WAIT;
+        if (!l1_waits || !m->bus.busy || m->bus.upgr || m->mc.rmw || m->mc.count < 2)
+            return 0;
+        return m->mc.count - 1;
+    }
+    if (m->mem.cas || m->mem.count < 2)
         return 0;
     return m->mem.count - 1;
 }
 
 void vm_model_skip(struct vm_model *m, uint64_t n)
 {
-    m->mem.count -= (unsigned)n;
+    if (m->soc)
+        m->mc.count -= (unsigned)n;
+    else
+        m->mem.count -= (unsigned)n;
     if (m->mmu.state == MMU_WALK)
         m->mmu.ptw.walk_cycles += n;
     m->cycles += n;

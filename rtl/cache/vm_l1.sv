@@ -98,7 +98,7 @@ module vm_l1 #(
     $error("vm_l1: LineWords must be 1, 2, 4 or 8 (lines of 8 to 64 bytes)");
   end
 
-  typedef enum logic [2:0] {StIdle, StResp, StWbReq, StFillReq, StUpgReq, StNaReq, StRmwReq} l1_state_e;
+  typedef enum logic [2:0] {StIdle, StResp, StWbReq, StWbWait, StFillReq, StUpgReq, StNaReq, StRmwReq} l1_state_e;
 
   logic [TagW-1:0] tag_q   [Lines];
   logic [1:0]      mesi_q  [Lines];
@@ -364,17 +364,18 @@ module vm_l1 #(
       StResp: state_d = StIdle;
       StWbReq: begin
         if (cur_mesi != MesiM) begin
-          // A snoop took the dirty data meanwhile: nothing left to write back.
+          // A snoop took the dirty data before our grant: nothing left to write back.
           state_d = StFillReq;
-        end else begin
-          if (bus_grant_i) begin
-            wbs_d      = wbs_q + 64'd1;
-            own_change = 1'b1;
-            own_old    = MesiM;
-            own_new    = MesiI;
-          end
-          if (bus_done_i) state_d = StFillReq;
+        end else if (bus_grant_i) begin
+          wbs_d      = wbs_q + 64'd1;
+          own_change = 1'b1;
+          own_old    = MesiM;
+          own_new    = MesiI;
+          state_d    = StWbWait;
         end
+      end
+      StWbWait: begin
+        if (bus_done_i) state_d = StFillReq;
       end
       StFillReq: begin
         if (bus_done_i) begin

@@ -43,10 +43,21 @@ struct field {
 #define F(name) {#name, offsetof(struct vm_obs, name), sizeof(((struct vm_obs *)0)->name)}
 static const struct field kFields[] = {
     F(req_ready),     F(resp_valid),    F(resp_fault),    F(resp_cause),  F(resp_rdata),
-    F(resp_tval),     F(csr_rdata),     F(mem_req_valid), F(mem_req_op),  F(mem_req_strb),
+    F(resp_tval),     F(csr_rdata),     F(mem_req_valid), F(mem_req_ready), F(mem_req_op),  F(mem_req_strb),
     F(mem_req_addr),  F(mem_req_wdata), F(mem_req_cmp),   F(mem_resp_valid), F(mem_resp_rdata),
     F(fill_valid),    F(fill_level),    F(fill_perm),     F(fill_index),  F(fill_asid),
     F(fill_vpn),      F(fill_ppn),      F(inval_mask),
+    F(l1_chg_valid),  F(l1_chg_old),    F(l1_chg_new),    F(l1_chg_index),
+    F(bus_grant_valid), F(bus_grant_type), F(bus_mem_write), F(bus_done_valid), F(bus_done_shared),
+    F(bus_grant_addr), F(bus_done_word),
+    {"bus_done_line[0]", offsetof(struct vm_obs, bus_done_line[0]), 8},
+    {"bus_done_line[1]", offsetof(struct vm_obs, bus_done_line[1]), 8},
+    {"bus_done_line[2]", offsetof(struct vm_obs, bus_done_line[2]), 8},
+    {"bus_done_line[3]", offsetof(struct vm_obs, bus_done_line[3]), 8},
+    {"bus_done_line[4]", offsetof(struct vm_obs, bus_done_line[4]), 8},
+    {"bus_done_line[5]", offsetof(struct vm_obs, bus_done_line[5]), 8},
+    {"bus_done_line[6]", offsetof(struct vm_obs, bus_done_line[6]), 8},
+    {"bus_done_line[7]", offsetof(struct vm_obs, bus_done_line[7]), 8},
 };
 #undef F
 
@@ -84,7 +95,8 @@ void vm_checker_free(struct vm_checker *c)
 
 static bool is_event(const struct vm_obs *o)
 {
-    return o->resp_valid || o->mem_req_valid || o->mem_resp_valid || o->fill_valid || o->inval_mask;
+    return o->resp_valid || o->mem_req_valid || o->mem_resp_valid || o->fill_valid || o->inval_mask ||
+           o->l1_chg_valid || o->bus_grant_valid || o->bus_done_valid;
 }
 
 static void remember(struct history *h, uint64_t cycle, const struct vm_obs *o)
@@ -114,7 +126,17 @@ void vm_obs_format(const struct vm_obs *o, char *buf, size_t len)
         n += snprintf(buf + n, len - (size_t)n, " FILL idx=%u vpn=%#x lvl=%u asid=%u ppn=%#" PRIx64 " perm=%#x",
                       o->fill_index, o->fill_vpn, o->fill_level, o->fill_asid, o->fill_ppn, o->fill_perm);
     if (o->inval_mask && (size_t)n < len)
-        snprintf(buf + n, len - (size_t)n, " INVAL mask=%#" PRIx64, o->inval_mask);
+        n += snprintf(buf + n, len - (size_t)n, " INVAL mask=%#" PRIx64, o->inval_mask);
+    if (o->l1_chg_valid && (size_t)n < len)
+        n += snprintf(buf + n, len - (size_t)n, " L1 line %u %c->%c", o->l1_chg_index, "ISEM"[o->l1_chg_old & 3],
+                      "ISEM"[o->l1_chg_new & 3]);
+    if (o->bus_grant_valid && (size_t)n < len)
+        n += snprintf(buf + n, len - (size_t)n, " BUS grant %s addr=%#" PRIx64 "%s",
+                      (const char *[]){"BusRd", "BusRdX", "BusUpgr", "WriteBack", "RdNA", "RMW", "?", "?"}[o->bus_grant_type & 7],
+                      o->bus_grant_addr, o->bus_mem_write ? " (memory written)" : "");
+    if (o->bus_done_valid && (size_t)n < len)
+        snprintf(buf + n, len - (size_t)n, " BUS done%s line[0]=%#" PRIx64, o->bus_done_shared ? " shared" : "",
+                 o->bus_done_line[0]);
 }
 
 static size_t append(char *buf, size_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -14,12 +14,14 @@ struct vm_rtl {
 };
 
 namespace {
+// One entry per verilated design: TLB geometry and, for vm_soc, the L1 geometry (l1_size 0: vm_top).
 struct variant {
-    unsigned entries, ways;
+    unsigned entries, ways, l1_size, l1_ways, l1_line;
     vm_rtl_impl *(*make)(const vm_hwcfg *, const vm_rtl_waves *, char *, size_t);
 };
 const variant kVariants[] = {
-#define VM_RTL_VARIANT(name, entries, ways) {entries, ways, vm_rtl_make_##name},
+#define VM_RTL_VARIANT(name, entries, ways, l1_size, l1_ways, l1_line) \
+    {entries, ways, l1_size, l1_ways, l1_line, vm_rtl_make_##name},
     VM_RTL_VARIANT_LIST
 #undef VM_RTL_VARIANT
 };
@@ -36,17 +38,27 @@ extern "C" struct vm_rtl *vm_rtl_new(const struct vm_hwcfg *cfg, const struct vm
     if (vm_hwcfg_check(cfg, err, errlen))
         return nullptr;
     for (const variant &v : kVariants) {
-        if (v.entries != cfg->tlb_entries || v.ways != cfg->tlb_ways)
+        if (v.entries != cfg->tlb_entries || v.ways != cfg->tlb_ways || v.l1_size != cfg->l1_size)
+            continue;
+        if (v.l1_size && (v.l1_ways != cfg->l1_ways || v.l1_line != cfg->l1_line))
             continue;
         vm_rtl_impl *impl = v.make(cfg, waves, err, errlen);
         if (!impl)
             return nullptr;
         return new vm_rtl{impl};
     }
-    std::snprintf(err, errlen,
-                  "tlb.entries=%u tlb.ways=%u: no RTL variant with this TLB geometry in this build "
-                  "(verilated: %s; add one with cmake -DVM_RTL_EXTRA_TLB_VARIANTS=ExW, or use --engine model)",
-                  cfg->tlb_entries, cfg->tlb_ways, VM_RTL_VARIANT_NAMES);
+    if (cfg->l1_size)
+        std::snprintf(err, errlen,
+                      "tlb.entries=%u tlb.ways=%u l1.size=%u l1.ways=%u l1.line=%u: no RTL variant with this "
+                      "TLB and L1 geometry in this build (verilated: %s; add one with cmake "
+                      "-DVM_RTL_EXTRA_SOC_VARIANTS=SIZExWAYSxLINE, or use --engine model)",
+                      cfg->tlb_entries, cfg->tlb_ways, cfg->l1_size, cfg->l1_ways, cfg->l1_line,
+                      VM_RTL_VARIANT_NAMES);
+    else
+        std::snprintf(err, errlen,
+                      "tlb.entries=%u tlb.ways=%u: no RTL variant with this TLB geometry in this build "
+                      "(verilated: %s; add one with cmake -DVM_RTL_EXTRA_TLB_VARIANTS=ExW, or use --engine model)",
+                      cfg->tlb_entries, cfg->tlb_ways, VM_RTL_VARIANT_NAMES);
     return nullptr;
 }
 

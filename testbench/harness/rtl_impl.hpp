@@ -25,7 +25,9 @@ struct vm_rtl_impl {
     virtual uint64_t cycles() const = 0;
 };
 
-template <class V> class rtl_model final : public vm_rtl_impl {
+// V: the verilated class; Soc: vm_soc (MMU, L1, bus, memory controller) rather than vm_top (MMU, flat
+// memory). Both tops share their port names; vm_soc has a few more.
+template <class V, bool Soc> class rtl_model final : public vm_rtl_impl {
 public:
     // Returns false (with a reason in err) when the wave file cannot be opened.
     bool init(const vm_hwcfg *cfg, const vm_rtl_waves *waves, char *err, size_t errlen)
@@ -43,6 +45,8 @@ public:
         top_->cfg_tlb_repl_i = cfg->tlb_repl;
         top_->cfg_mem_latency_i = cfg->mem_latency;
         top_->cfg_mem_bytes_i = cfg->mem_bytes;
+        if constexpr (Soc)
+            top_->cfg_l1_repl_i = cfg->l1_repl;
         if (waves && waves->path) {
             fst_ = std::make_unique<VerilatedFstC>();
             top_->trace(fst_.get(), 99);
@@ -103,24 +107,30 @@ public:
         cycle_++;
     }
 
+    // The memory array as consecutive 64-bit words: vm_top keeps QData words; vm_soc keeps lines as
+    // VlWide (32-bit words, least significant first), which on a little-endian host is the same layout.
+    const uint64_t *mem() const override
+    {
+        if constexpr (Soc) {
+            const auto &arr = top_->rootp->vm_soc__DOT__u_mem__DOT__mem_q;
+            static_assert(sizeof(arr[0]) % sizeof(uint64_t) == 0, "whole 64-bit words per line");
+            return reinterpret_cast<const uint64_t *>(&arr[0]);
+        } else {
+            const auto &arr = top_->rootp->vm_top__DOT__u_mem__DOT__mem_q;
+            static_assert(sizeof(arr[0]) == sizeof(uint64_t), "QData words");
+            return reinterpret_cast<const uint64_t *>(&arr[0]);
+        }
+    }
+
     int poke(uint64_t word_index, uint64_t value) override
     {
         if (word_index >= mem_words_)
             return -1;
-        top_->rootp->vm_top__DOT__u_mem__DOT__mem_q[word_index] = value;
+        const_cast<uint64_t *>(mem())[word_index] = value;
         return 0;
     }
 
-    uint64_t peek(uint64_t word_index) const override
-    {
-        return word_index < mem_words_ ? top_->rootp->vm_top__DOT__u_mem__DOT__mem_q[word_index] : 0;
-    }
-
-    const uint64_t *mem() const override
-    {
-        static_assert(sizeof(top_->rootp->vm_top__DOT__u_mem__DOT__mem_q[0]) == sizeof(uint64_t), "QData words");
-        return reinterpret_cast<const uint64_t *>(&top_->rootp->vm_top__DOT__u_mem__DOT__mem_q[0]);
-    }
+    uint64_t peek(uint64_t word_index) const override { return word_index < mem_words_ ? mem()[word_index] : 0; }
 
     uint64_t cycles() const override { return cycle_; }
 
@@ -137,6 +147,7 @@ private:
         o->resp_tval = t->resp_tval_o;
         o->csr_rdata = t->csr_rdata_o;
         o->mem_req_valid = t->obs_mem_req_valid_o;
+        o->mem_req_ready = t->obs_mem_req_ready_o;
         o->mem_req_op = t->obs_mem_req_op_o;
         o->mem_req_strb = t->obs_mem_req_strb_o;
         o->mem_resp_valid = t->obs_mem_resp_valid_o;
@@ -156,6 +167,22 @@ private:
         o->fill_level = (uint8_t)((hi >> 4) & 3);
         o->fill_vpn = (uint32_t)((hi >> 6) & 0x7FFFFFF);
         o->inval_mask = (uint64_t)t->obs_inval_mask_o;
+        if constexpr (Soc) {
+            o->l1_chg_valid = t->obs_l1_chg_valid_o;
+            o->l1_chg_index = t->obs_l1_chg_index_o;
+            o->l1_chg_old = t->obs_l1_chg_old_o;
+            o->l1_chg_new = t->obs_l1_chg_new_o;
+            o->bus_grant_valid = t->obs_bus_grant_valid_o;
+            o->bus_grant_type = t->obs_bus_grant_type_o;
+            o->bus_grant_addr = t->obs_bus_grant_addr_o;
+            o->bus_mem_write = t->obs_bus_mem_write_o;
+            o->bus_done_valid = t->obs_bus_done_valid_o;
+            o->bus_done_shared = t->obs_bus_done_shared_o;
+            o->bus_done_word = t->obs_bus_done_word_o;
+            const auto &line = t->obs_bus_done_line_o;
+            for (size_t w = 0; w < sizeof(line) / 8 && w < 8; w++)
+                o->bus_done_line[w] = (uint64_t)line[2 * w] | ((uint64_t)line[2 * w + 1] << 32);
+        }
     }
 
     std::unique_ptr<VerilatedContext> ctx_;

@@ -102,6 +102,34 @@ static int p_repl(struct vm_config *c, const char *v)
     c->tlb_repl = (unsigned)i;  /* same order as VM_REPL_* */
     return 0;
 }
+static int p_l1_size(struct vm_config *c, const char *v)
+{
+    uint64_t n;
+    if (parse_size(v, &n) || (n && (!is_pow2(n) || n < 8 || n > (1u << 20)))) return -1;
+    c->l1_size = (unsigned)n;
+    return 0;
+}
+static int p_l1_ways(struct vm_config *c, const char *v)
+{
+    unsigned n;
+    if (parse_uint(v, 1, 64, &n) || !is_pow2(n)) return -1;
+    c->l1_ways = n;
+    return 0;
+}
+static int p_l1_line(struct vm_config *c, const char *v)
+{
+    unsigned n;
+    if (parse_uint(v, 8, 64, &n) || !is_pow2(n)) return -1;
+    c->l1_line = n;
+    return 0;
+}
+static int p_l1_repl(struct vm_config *c, const char *v)
+{
+    int i = pick(v, kRepl, 4);
+    if (i < 0) return -1;
+    c->l1_repl = (unsigned)i;
+    return 0;
+}
 static int p_mem_size(struct vm_config *c, const char *v)
 {
     uint64_t n;
@@ -117,6 +145,10 @@ static void s_ad(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, 
 static void s_entries(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->tlb_entries); }
 static void s_ways(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->tlb_ways); }
 static void s_repl(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%s", kRepl[c->tlb_repl]); }
+static void s_l1_size(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->l1_size); }
+static void s_l1_ways(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->l1_ways); }
+static void s_l1_line(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->l1_line); }
+static void s_l1_repl(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%s", kRepl[c->l1_repl]); }
 static void s_mem_size(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%" PRIu64, c->mem_size); }
 static void s_latency(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->mem_latency); }
 
@@ -128,6 +160,11 @@ static const struct key kKeys[] = {
     {"tlb.ways", "16", "power of two dividing tlb.entries (= entries: fully associative)", "L1 TLB ways",
      p_ways, s_ways, 0},
     {"tlb.repl", "lru", "lru, plru, fifo, random", "L1 TLB replacement", p_repl, s_repl, 1},
+    {"l1.size", "4096", "0 (no L1: the MMU on a flat memory), or a power of two up to 1M (suffix K, M)",
+     "L1 data cache bytes", p_l1_size, s_l1_size, 0},
+    {"l1.ways", "2", "power of two, 1..64", "L1 ways", p_l1_ways, s_l1_ways, 0},
+    {"l1.line", "64", "8, 16, 32, 64", "L1 line bytes", p_l1_line, s_l1_line, 0},
+    {"l1.repl", "lru", "lru, plru, fifo, random", "L1 replacement", p_l1_repl, s_l1_repl, 1},
     {"mem.size", "64M", "power of two, 64K..64M (suffix K, M)", "physical memory bytes", p_mem_size, s_mem_size,
      0},
     {"mem.latency", "20", "1..255", "memory access latency in cycles", p_latency, s_latency, 0},
@@ -277,6 +314,10 @@ void vm_config_hw(const struct vm_config *c, struct vm_hwcfg *hw)
     hw->tlb_repl = c->tlb_repl;
     hw->mem_latency = c->mem_latency;
     hw->mem_bytes = c->mem_size;
+    hw->l1_size = c->l1_size;
+    hw->l1_ways = c->l1_ways;
+    hw->l1_line = c->l1_line;
+    hw->l1_repl = c->l1_repl;
 }
 
 void vm_config_get(const struct vm_config *c, const char *key, char *buf, size_t len)

@@ -2,6 +2,7 @@
 #include <vmcosim/checker.h>
 #include <vmcosim/model.h>
 #include <vmcosim/rtl.h>
+#include <vmcosim/shadow.h>
 #include <vmcosim/sim.h>
 
 #include <stdio.h>
@@ -12,6 +13,7 @@ struct vm_sim {
     struct vm_model *model;
     struct vm_rtl *rtl;
     struct vm_checker *checker;
+    struct vm_shadow *shadow;   /* data-value invariant, every engine */
     uint64_t cycles;
     int failed;
 };
@@ -48,12 +50,16 @@ void vm_sim_free(struct vm_sim *s)
     vm_model_free(s->model);
     vm_rtl_free(s->rtl);
     vm_checker_free(s->checker);
+    vm_shadow_free(s->shadow);
     free(s);
 }
 
 int vm_sim_load_image(struct vm_sim *s, const struct vm_image *img)
 {
     if (s->cycles)
+        return -1;
+    vm_shadow_free(s->shadow);
+    if (!(s->shadow = vm_shadow_new(img->words, img->nwords)))
         return -1;
     for (uint64_t i = 0; i < img->nwords; i++) {
         if (!img->words[i])
@@ -83,6 +89,8 @@ int vm_sim_step(struct vm_sim *s, const struct vm_in *in, struct vm_obs *obs)
             s->failed = 1;
         break;
     }
+    if (!s->failed && s->shadow && vm_shadow_step(s->shadow, s->cycles, obs))
+        s->failed = 1;
     s->cycles++;
     return s->failed;
 }
@@ -114,7 +122,12 @@ int vm_sim_finish(struct vm_sim *s)
 uint64_t vm_sim_cycles(const struct vm_sim *s) { return s->cycles; }
 uint64_t vm_sim_cycles_checked(const struct vm_sim *s) { return s->checker ? vm_checker_cycles_checked(s->checker) : 0; }
 uint64_t vm_sim_mismatches(const struct vm_sim *s) { return s->checker ? vm_checker_mismatches(s->checker) : 0; }
-const char *vm_sim_report(const struct vm_sim *s) { return s->checker ? vm_checker_report(s->checker) : ""; }
+const char *vm_sim_report(const struct vm_sim *s)
+{
+    if (s->shadow && *vm_shadow_report(s->shadow))
+        return vm_shadow_report(s->shadow);
+    return s->checker ? vm_checker_report(s->checker) : "";
+}
 const char *vm_sim_mismatch_field(const struct vm_sim *s) { return s->checker ? vm_checker_field(s->checker) : ""; }
 enum vm_engine vm_sim_engine(const struct vm_sim *s) { return s->engine; }
 struct vm_model *vm_sim_model(struct vm_sim *s) { return s->model; }

@@ -67,7 +67,8 @@ TEST(Cli, HelpAndListSucceed)
     Result l = vmcosim("list");
     EXPECT_EQ(0, l.status);
     for (const char *k : {"seq", "stride", "random", "vm.mode", "vm.ad", "tlb.entries", "tlb.ways", "tlb.repl",
-                          "mem.size", "mem.latency", "16x16"})
+                          "l1.size", "l1.ways", "l1.line", "l1.repl", "mem.size", "mem.latency", "16x16",
+                          "L1 4096x2x64"})
         EXPECT_TRUE(contains(l.out, k)) << k;
 }
 
@@ -93,8 +94,12 @@ TEST(Cli, UsageErrorsExitTwo)
         {"run --workload seq --set mem.latency=0", "invalid value '0' for mem.latency"},
         {"run --workload seq --set tlbways", "expected key=value, got 'tlbways'"},
         {"run --workload seq --set tlb.entries=8 --set tlb.ways=16", "tlb.ways=16: must be a power of two that divides tlb.entries=8"},
-        {"run --workload seq --engine rtl --set tlb.entries=64 --set tlb.ways=8",
+        {"run --workload seq --engine rtl --set l1.size=0 --set tlb.entries=64 --set tlb.ways=8",
          "no RTL variant with this TLB geometry"},
+        {"run --workload seq --engine lockstep --set l1.size=16K", "no RTL variant with this TLB and L1 geometry"},
+        {"run --workload seq --set l1.line=128", "invalid value '128' for l1.line"},
+        {"run --workload seq --set l1.size=3000", "invalid value '3000' for l1.size"},
+        {"run --workload seq --set l1.size=64 --set l1.ways=2", "l1.size=64: must be a power of two, at least l1.ways x l1.line = 128"},
         {"run --workload seq --engine model --waves x.fst", "--waves needs an RTL engine"},
         {"run --workload seq --waves-from 10 --waves-to 5 --waves x.fst", "--waves-from is after --waves-to"},
         {"run --workload random --set mem.size=64K", "workload random needs mem.size >= 1M"},

@@ -14,6 +14,7 @@ extern "C" {
 #include <vmcosim/contract.h>
 #include <vmcosim/model.h>
 #include <vmcosim/run.h>
+#include <vmcosim/shadow.h>
 #include <vmcosim/sim.h>
 #include <vmcosim/workload.h>
 }
@@ -104,19 +105,24 @@ TEST_P(LockstepRandom, NoMismatchOverSeeds)
 INSTANTIATE_TEST_SUITE_P(
     Configs, LockstepRandom,
     ::testing::Values(
-        RandomCase{"sv39_hw_fa16_lru", {"mem.size=1M"}},
-        RandomCase{"sv39_fault_fa16_lru", {"mem.size=1M", "vm.ad=fault"}},
-        RandomCase{"sv39_hw_fa16_plru", {"mem.size=16M", "tlb.repl=plru"}},
-        RandomCase{"sv39_hw_fa16_fifo_lat1", {"mem.size=1M", "tlb.repl=fifo", "mem.latency=1"}},
-        RandomCase{"sv39_hw_fa16_random_lat3", {"mem.size=1M", "tlb.repl=random", "mem.latency=3"}},
-        RandomCase{"sv39_hw_32x4_lru", {"mem.size=16M", "tlb.entries=32", "tlb.ways=4"}},
-        RandomCase{"sv39_fault_32x4_plru", {"mem.size=1M", "tlb.entries=32", "tlb.ways=4", "tlb.repl=plru", "vm.ad=fault"}},
-        RandomCase{"sv39_hw_32x4_random_lat1", {"mem.size=1M", "tlb.entries=32", "tlb.ways=4", "tlb.repl=random", "mem.latency=1"}},
-        RandomCase{"sv39_hw_8x2_fifo", {"mem.size=1M", "tlb.entries=8", "tlb.ways=2", "tlb.repl=fifo"}},
-        RandomCase{"sv32_hw_fa16_lru", {"mem.size=16M", "vm.mode=sv32"}},
-        RandomCase{"sv32_fault_8x2_random", {"mem.size=1M", "vm.mode=sv32", "vm.ad=fault", "tlb.entries=8", "tlb.ways=2", "tlb.repl=random"}},
-        RandomCase{"sv32_hw_32x4_plru_lat2", {"mem.size=1M", "vm.mode=sv32", "tlb.entries=32", "tlb.ways=4", "tlb.repl=plru", "mem.latency=2"}},
-        RandomCase{"bare_lat1", {"mem.size=1M", "vm.mode=bare", "mem.latency=1"}}),
+        // The MMU on a flat memory (l1.size=0), every verilated TLB geometry.
+        RandomCase{"mmu_sv39_hw_fa16_lru", {"l1.size=0", "mem.size=1M"}},
+        RandomCase{"mmu_sv39_fault_fa16_lru", {"l1.size=0", "mem.size=1M", "vm.ad=fault"}},
+        RandomCase{"mmu_sv39_hw_fa16_fifo_lat1", {"l1.size=0", "mem.size=1M", "tlb.repl=fifo", "mem.latency=1"}},
+        RandomCase{"mmu_sv39_hw_32x4_lru", {"l1.size=0", "mem.size=16M", "tlb.entries=32", "tlb.ways=4"}},
+        RandomCase{"mmu_sv39_fault_32x4_plru", {"l1.size=0", "mem.size=1M", "tlb.entries=32", "tlb.ways=4", "tlb.repl=plru", "vm.ad=fault"}},
+        RandomCase{"mmu_sv39_hw_32x4_random_lat1", {"l1.size=0", "mem.size=1M", "tlb.entries=32", "tlb.ways=4", "tlb.repl=random", "mem.latency=1"}},
+        RandomCase{"mmu_sv39_hw_8x2_fifo", {"l1.size=0", "mem.size=1M", "tlb.entries=8", "tlb.ways=2", "tlb.repl=fifo"}},
+        RandomCase{"mmu_sv32_fault_8x2_random", {"l1.size=0", "mem.size=1M", "vm.mode=sv32", "vm.ad=fault", "tlb.entries=8", "tlb.ways=2", "tlb.repl=random"}},
+        RandomCase{"mmu_bare_lat1", {"l1.size=0", "mem.size=1M", "vm.mode=bare", "mem.latency=1"}},
+        // The system: MMU, L1, bus, memory controller, every verilated L1 geometry.
+        RandomCase{"soc_sv39_hw_l1_4k2w_lru", {"mem.size=1M"}},
+        RandomCase{"soc_sv39_fault_l1_4k2w_plru", {"mem.size=1M", "vm.ad=fault", "l1.repl=plru", "tlb.repl=plru"}},
+        RandomCase{"soc_sv39_hw_l1_8k4w_fifo_lat3", {"mem.size=16M", "l1.size=8192", "l1.ways=4", "l1.repl=fifo", "mem.latency=3"}},
+        RandomCase{"soc_sv39_hw_l1_1k1w_lat1", {"mem.size=1M", "l1.size=1024", "l1.ways=1", "l1.line=32", "mem.latency=1"}},
+        RandomCase{"soc_sv32_hw_l1_8k4w_random", {"mem.size=16M", "vm.mode=sv32", "l1.size=8192", "l1.ways=4", "l1.repl=random", "tlb.repl=random"}},
+        RandomCase{"soc_sv32_fault_l1_1k1w_lat2", {"mem.size=1M", "vm.mode=sv32", "vm.ad=fault", "l1.size=1024", "l1.ways=1", "l1.line=32", "mem.latency=2"}},
+        RandomCase{"soc_bare_l1_4k2w_random_lat1", {"mem.size=1M", "vm.mode=bare", "l1.repl=random", "mem.latency=1"}}),
     [](const ::testing::TestParamInfo<RandomCase> &i) { return std::string(i.param.name); });
 
 // The other workloads in lockstep, on the default 64 MiB memory (whole-image comparison included).
@@ -139,10 +145,13 @@ TEST(LockstepWorkloads, SeqAndStrideAgree)
 TEST(LockstepFuzz, RandomPortInputsOverRandomMemory)
 {
     const std::vector<std::vector<std::string>> configs = {
-        {"mem.size=64K", "tlb.repl=random"},
-        {"mem.size=64K", "tlb.entries=4", "tlb.ways=1", "mem.latency=1"},
-        {"mem.size=64K", "tlb.entries=32", "tlb.ways=4", "tlb.repl=plru", "mem.latency=2"},
-        {"mem.size=64K", "tlb.entries=8", "tlb.ways=2", "tlb.repl=fifo"},
+        {"mem.size=64K", "l1.size=0", "tlb.repl=random"},
+        {"mem.size=64K", "l1.size=0", "tlb.entries=4", "tlb.ways=1", "mem.latency=1"},
+        {"mem.size=64K", "l1.size=0", "tlb.entries=32", "tlb.ways=4", "tlb.repl=plru", "mem.latency=2"},
+        {"mem.size=64K", "l1.size=0", "tlb.entries=8", "tlb.ways=2", "tlb.repl=fifo"},
+        {"mem.size=64K", "l1.repl=random"},
+        {"mem.size=64K", "l1.size=1024", "l1.ways=1", "l1.line=32", "mem.latency=1"},
+        {"mem.size=64K", "l1.size=8192", "l1.ways=4", "l1.repl=plru", "mem.latency=2"},
     };
     uint64_t seed = 100;
     for (const auto &sets : configs) {
@@ -239,7 +248,7 @@ TEST(LockstepFuzz, RandomPortInputsOverRandomMemory)
 
 TEST(CheckerProof, PerturbedModelFillIsCaughtWithFullReport)
 {
-    SimRun r({"mem.size=1M"}, "random", 5, VM_ENGINE_LOCKSTEP, "vmcosim run --workload random --seed 5");
+    SimRun r({"mem.size=1M", "l1.size=0"}, "random", 5, VM_ENGINE_LOCKSTEP, "vmcosim run --workload random --seed 5");
     ASSERT_NE(nullptr, r.sim);
     vm_model_inject_fill_ppn_flip(vm_sim_model(r.sim), 5000);
     ASSERT_EQ(1, r.go(150000));
@@ -300,7 +309,14 @@ TEST(CheckerProof, EveryFieldIsCompared)
                               offsetof(vm_obs, fill_level),    offsetof(vm_obs, fill_perm),
                               offsetof(vm_obs, fill_index),    offsetof(vm_obs, fill_asid),
                               offsetof(vm_obs, fill_vpn),      offsetof(vm_obs, fill_ppn),
-                              offsetof(vm_obs, inval_mask)};
+                              offsetof(vm_obs, inval_mask),    offsetof(vm_obs, mem_req_ready),
+                              offsetof(vm_obs, l1_chg_valid),  offsetof(vm_obs, l1_chg_old),
+                              offsetof(vm_obs, l1_chg_new),    offsetof(vm_obs, l1_chg_index),
+                              offsetof(vm_obs, bus_grant_valid), offsetof(vm_obs, bus_grant_type),
+                              offsetof(vm_obs, bus_mem_write), offsetof(vm_obs, bus_done_valid),
+                              offsetof(vm_obs, bus_done_shared), offsetof(vm_obs, bus_grant_addr),
+                              offsetof(vm_obs, bus_done_word), offsetof(vm_obs, bus_done_line[0]),
+                              offsetof(vm_obs, bus_done_line[7])};
     for (size_t off : offsets) {
         vm_checker *c = vm_checker_new(1, nullptr);
         vm_obs a{}, b{};
@@ -326,15 +342,54 @@ TEST(CheckerProof, MemoryImageDifferenceNamesTheFirstWord)
     vm_checker_free(c);
 }
 
+// The data-value monitor: a load that returns anything but the last stored value is a violation.
+TEST(ShadowProof, WrongLoadValueIsCaughtAndStoresAreTracked)
+{
+    uint64_t image[4] = {0x11, 0x22, 0x33, 0x44};
+    vm_shadow *s = vm_shadow_new(image, 4);
+    vm_obs o{};
+    auto request = [&](uint8_t op, uint64_t addr, uint64_t wdata, uint8_t strb) {
+        o = vm_obs{};
+        o.mem_req_valid = o.mem_req_ready = 1;
+        o.mem_req_op = op;
+        o.mem_req_addr = addr;
+        o.mem_req_wdata = wdata;
+        o.mem_req_strb = strb;
+    };
+    auto respond = [&](uint64_t rdata) {
+        o = vm_obs{};
+        o.mem_resp_valid = 1;
+        o.mem_resp_rdata = rdata;
+    };
+    request(VM_MEMOP_READ, 8, 0, 0xFF);
+    EXPECT_EQ(0, vm_shadow_step(s, 1, &o));
+    respond(0x22);
+    EXPECT_EQ(0, vm_shadow_step(s, 2, &o));
+    request(VM_MEMOP_WRITE, 8, 0xAB00, 0x02);   // byte 1 only
+    EXPECT_EQ(0, vm_shadow_step(s, 3, &o));
+    respond(0);
+    EXPECT_EQ(0, vm_shadow_step(s, 4, &o));
+    request(VM_MEMOP_READ, 8, 0, 0xFF);
+    EXPECT_EQ(0, vm_shadow_step(s, 5, &o));
+    respond(0x22);                               // stale: the store made it 0xAB22
+    EXPECT_EQ(-1, vm_shadow_step(s, 6, &o));
+    EXPECT_NE(std::string::npos, std::string(vm_shadow_report(s)).find(
+        "DATA-VALUE VIOLATION at cycle 6: load of physical address 0x8 (requested at cycle 5) returned 0x22, the last store left 0xab22"))
+        << vm_shadow_report(s);
+    EXPECT_EQ(2u, vm_shadow_loads_checked(s));
+    vm_shadow_free(s);
+}
+
 // ---------------------------------------------------------------- model event skipping is exact
 
 TEST(ModelSkip, ModelAloneMatchesTheRtlCounterForCounter)
 {
+    for (const char *top : {"l1.size=0", "l1.size=4096"})
     for (const char *w : {"seq", "stride", "random"}) {
         for (uint64_t budget : {997ull, 20000ull}) {
-            SCOPED_TRACE(std::string(w) + " " + std::to_string(budget));
-            SimRun m({"mem.size=1M"}, w, 11, VM_ENGINE_MODEL);
-            SimRun r({"mem.size=1M"}, w, 11, VM_ENGINE_RTL);
+            SCOPED_TRACE(std::string(top) + " " + w + " " + std::to_string(budget));
+            SimRun m({"mem.size=1M", top}, w, 11, VM_ENGINE_MODEL);
+            SimRun r({"mem.size=1M", top}, w, 11, VM_ENGINE_RTL);
             ASSERT_EQ(0, m.go(budget));
             ASSERT_EQ(0, r.go(budget));
             EXPECT_EQ(r.res.cycles, m.res.cycles);

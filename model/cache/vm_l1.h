@@ -1,0 +1,87 @@
+/* L1 data cache model: twin of rtl/cache/vm_l1.sv (MESI, write-back, write-allocate, snoop port). */
+#ifndef VM_L1_MODEL_H
+#define VM_L1_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../common/vm_repl.h"
+
+enum vm_l1_state { L1_IDLE, L1_RESP, L1_WB_REQ, L1_WB_WAIT, L1_FILL_REQ, L1_UPG_REQ, L1_NA_REQ, L1_RMW_REQ };
+
+struct vm_l1 {
+    unsigned sets, ways, line_words, off_bits, log_sets;
+    uint64_t *tag;    /* per line (set * ways + way) */
+    uint8_t *mesi;    /* per line */
+    uint64_t *data;   /* per line, line_words words */
+    struct vm_repl repl;
+    enum vm_l1_state state;
+    unsigned op, way;
+    bool policy;
+    uint64_t addr, wdata, cmp, rdata;
+    uint8_t strb;
+    uint64_t accesses, misses, writebacks;
+};
+
+/* The request the MMU presents (valid only in the cycle it is driven). */
+struct vm_l1_req {
+    bool valid, walk;
+    unsigned op;      /* VM_MEMOP_* */
+    uint8_t strb;
+    uint64_t addr, wdata, cmp;
+};
+
+/* Outputs that depend on the state only (and the bus's answer in this cycle). */
+struct vm_l1_out {
+    bool resp_valid;
+    uint64_t resp_rdata;
+    bool bus_req;
+    unsigned bus_type;
+    uint64_t bus_addr;
+    const uint64_t *bus_line;   /* WB: the victim line */
+    unsigned bus_word;
+    uint64_t bus_cmp, bus_wdata;
+    uint8_t bus_strb;
+};
+
+/* A snoop's answer and the state change it causes. */
+struct vm_l1_snoop {
+    bool hit, dirty;
+    const uint64_t *line;
+    bool change;
+    unsigned index;
+    uint8_t old_state, new_state;
+};
+
+/* What the bus tells this cache in the cycle. */
+struct vm_l1_bus_in {
+    bool grant, done, shared;
+    const uint64_t *line;
+    uint64_t word;
+    bool snoop_valid, snoop_self;
+    unsigned snoop_type;
+    uint64_t snoop_addr;
+};
+
+/* A line-state change for the observation. */
+struct vm_l1_change {
+    bool valid;
+    unsigned index;
+    uint8_t old_state, new_state;
+};
+
+/* sets, ways, line_words: powers of two (line_words 1..8). Returns 0, or -1 when memory is short. */
+int vm_l1_init(struct vm_l1 *c, unsigned sets, unsigned ways, unsigned line_words, unsigned repl);
+void vm_l1_free(struct vm_l1 *c);
+
+void vm_l1_outputs(const struct vm_l1 *c, const struct vm_l1_bus_in *b, struct vm_l1_out *o);
+void vm_l1_snoop(const struct vm_l1 *c, const struct vm_l1_bus_in *b, struct vm_l1_snoop *s);
+static inline bool vm_l1_ready(const struct vm_l1 *c, bool snoop_valid)
+{
+    return c->state == L1_IDLE && !snoop_valid;
+}
+/* Moves the cache across the clock edge; *chg gets this cycle's line-state change. */
+void vm_l1_next(struct vm_l1 *c, const struct vm_l1_req *r, const struct vm_l1_bus_in *b,
+                const struct vm_l1_snoop *s, bool seed_we, uint32_t seed, struct vm_l1_change *chg);
+
+#endif
