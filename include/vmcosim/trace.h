@@ -13,7 +13,9 @@
  *   size: like Dinero IV (dinfmt.c) a reference is the 4-byte word at ADDRESS & ~3.
  * Both: blank lines are skipped; a trailing '\r' (CRLF files) is ignored; lines longer than
  *   VM_TRACE_MAX_LINE bytes are malformed (Valgrind messages excepted, they are skipped whatever their size).
- * gzip content is recognised by its magic bytes and decompressed with zlib, whatever the file's name. */
+ * gzip content is recognised by its magic bytes and decompressed with zlib, whatever the file's name; a
+ * handle reading compressed data owns a helper thread that inflates ahead of the parser (joined by
+ * vm_trace_close), so parsing and inflating overlap. */
 #ifndef VMCOSIM_TRACE_H
 #define VMCOSIM_TRACE_H
 
@@ -46,8 +48,9 @@ enum vm_trace_format { VM_TRACE_AUTO, VM_TRACE_LACKEY, VM_TRACE_DIN };
 
 /* Opens the trace at path, read as fmt; VM_TRACE_AUTO decides from the first non-blank line of the content
  * (never from the name). Returns the handle, or NULL with "PATH: what is wrong" in err when the file cannot
- * be opened or read, is binary (a NUL byte, or more than a quarter of the first 4 KiB non-printable), or
- * under AUTO its content is neither format. An empty file opens and yields no access. */
+ * be opened or read or is binary (a NUL byte, or more than a quarter of the first 4 KiB non-printable), and
+ * with "PATH:LINE: cannot tell the trace format ..." when under AUTO that line is neither format. An empty
+ * file opens and yields no access. */
 struct vm_trace *vm_trace_open(const char *path, enum vm_trace_format fmt, char *err, size_t errlen);
 
 /* Reads the next data access into *a. Returns 1 when it got one, 0 at the end of the trace, or -1 on a

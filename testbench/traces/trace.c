@@ -8,7 +8,8 @@
  * - din: the Dinero III din format ("one LABEL and one ADDRESS per line. The rest of the line is ignored so
  *   that it can be used for comments"; LABEL 0 read data, 1 write data, 2 instruction fetch, 3 escape
  *   record (unknown access type), 4 escape record (cache flush); hex ADDRESS without 0x), as documented in
- *   the Dinero III man page and course notes (e.g. R. Peel, "Dinero File Format", Surrey CS250, 2001), and
+ *   the Dinero III man page and course notes (e.g. R. Peel, "Dinero File Format", Surrey CS250, 2001,
+ *   http://www.computing.surrey.ac.uk/personal/st/R.Peel/cs250/din-format.html), and
  *   as Dinero IV reads it with -informat d (d4-7 dinfmt.c, tracein_din()): a hex label, whitespace, a hex
  *   address with an optional 0x, the rest of the line ignored, and "r.address = addr & ~3; r.size = 4;"
  *   since the format has no size field (d4-7 NOTES: "the size is not available in the traditional din
@@ -73,13 +74,12 @@ struct vm_trace {
     char path[];
 };
 
-/* Hex digit values, -1 for anything else (a read-only table, not state). */
+/* Hex digit value + 1, 0 for anything else (a read-only table, not state). */
 static const signed char kHex[256] = {
     ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9,
     ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11,
     ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
-/* kHex holds value + 1 so that the designated initialisers can leave everything else 0. */
 #define HEXVAL(c) (kHex[(unsigned char)(c)] - 1)
 
 static void copy_msg(const char *msg, char *err, size_t errlen)
@@ -131,11 +131,14 @@ static size_t line_len(const struct vm_trace *t, const char *s)
     return (size_t)(nl - s);
 }
 
-/* Malformed current line at s: "PATH:LINE: what in \"excerpt\"". Returns -1. */
+/* Malformed current line at s: "PATH:LINE: what in \"excerpt\"" (or that it is too long). Returns -1. */
 static int bad_line(struct vm_trace *t, const char *what, const char *s)
 {
+    size_t n = line_len(t, s);
+    if (n > VM_TRACE_MAX_LINE)
+        return fail(t, t->line, "line longer than %u bytes", VM_TRACE_MAX_LINE);
     char q[256];
-    quote(q, sizeof q, s, line_len(t, s));
+    quote(q, sizeof q, s, n);
     return fail(t, t->line, "%s in %s", what, q);
 }
 
@@ -311,13 +314,13 @@ static void read_more(struct vm_trace *t)
     }
 }
 
-/* Sets lim past the last '\n' in buf[from, end) (lim = from when there is none). */
+/* Sets lim past the last '\n' in buf[from, end), given that buf[beg, from) has none (lim = beg then). */
 static void find_lim(struct vm_trace *t, size_t from)
 {
     size_t i = t->end;
     while (i > from && t->buf[i - 1] != '\n')
         i--;
-    t->lim = i;
+    t->lim = i > from ? i : t->beg;
 }
 
 /* The line at beg has no '\n' within VM_TRACE_MAX_LINE bytes: keeps its first VM_TRACE_MAX_LINE + 1 bytes,
@@ -511,39 +514,39 @@ static inline int parse_din(struct vm_trace *t, const char *s, const char **next
     while (*p == ' ' || *p == '\t')
         p++;
     int nd = scan_hex(&p, &label);
-    if (nd > 0 && label <= 4 && (*p == ' ' || *p == '\t')) {
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (p[0] == '0' && (p[1] | 0x20) == 'x')
-            p += 2;
-        nd = scan_hex(&p, &addr);
-        if (nd > 0 && is_space(*p)) {
-            p = memchr(p, '\n', (size_t)(t->buf + t->lim - p));  /* the rest is a comment */
-        } else if (nd <= 0 || *p != '\n') {
-            return bad_line(t, nd < 0 ? "address does not fit in 64 bits" : "bad address (expected hex digits)", s);
-        }
-        if ((size_t)(p - s) > VM_TRACE_MAX_LINE)
-            return fail(t, t->line, "line longer than %u bytes", VM_TRACE_MAX_LINE);
-        *next = p + 1;
-        if (label >= 2)
+    if (nd == 0) {
+        size_t n = line_len(t, s);
+        *next = s + n + 1;
+        if (n <= VM_TRACE_MAX_LINE && is_blank(s, n))
             return 0;
-        a->addr = addr & ~(uint64_t)3;
-        a->size = 4;
-        a->kind = label == 0 ? VM_TRACE_LOAD : VM_TRACE_STORE;
-        a->line = t->line;
-        return 1;
     }
-    size_t n = line_len(t, s);
-    *next = s + n + 1;
-    if (n > VM_TRACE_MAX_LINE)
-        return fail(t, t->line, "line longer than %u bytes", VM_TRACE_MAX_LINE);
-    if (is_blank(s, n))
-        return 0;
-    if (nd > 0 && label <= 4)  /* a label alone */
-        return bad_line(t, "missing address", s);
-    if (nd != 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+    if (nd == 0 || !(is_space(*p) || *p == '\n'))
+        return bad_line(t, "bad label (expected 0 read, 1 write, 2 ifetch, 3 or 4 escape)", s);
+    if (nd < 0 || label > 4)
         return bad_line(t, "unknown label (expected 0 read, 1 write, 2 ifetch, 3 or 4 escape)", s);
-    return bad_line(t, "bad label (expected 0 read, 1 write, 2 ifetch, 3 or 4 escape)", s);
+    while (is_space(*p))
+        p++;
+    if (*p == '\n')
+        return bad_line(t, "missing address", s);
+    if (p[0] == '0' && (p[1] | 0x20) == 'x')
+        p += 2;
+    nd = scan_hex(&p, &addr);
+    if (nd < 0)
+        return bad_line(t, "address does not fit in 64 bits", s);
+    if (nd == 0 || !(is_space(*p) || *p == '\n'))
+        return bad_line(t, "bad address (expected hex digits)", s);
+    if (*p != '\n')
+        p = memchr(p, '\n', (size_t)(t->buf + t->lim - p));  /* the rest is a comment */
+    if ((size_t)(p - s) > VM_TRACE_MAX_LINE)
+        return fail(t, t->line, "line longer than %u bytes", VM_TRACE_MAX_LINE);
+    *next = p + 1;
+    if (label >= 2)
+        return 0;
+    a->addr = addr & ~(uint64_t)3;
+    a->size = 4;
+    a->kind = label == 0 ? VM_TRACE_LOAD : VM_TRACE_STORE;
+    a->line = t->line;
+    return 1;
 }
 
 /* The format the line s[0, n) shows: VM_TRACE_LACKEY, VM_TRACE_DIN, VM_TRACE_AUTO for a blank line, -1
@@ -667,7 +670,8 @@ struct vm_trace *vm_trace_open(const char *path, enum vm_trace_format fmt, char 
         return NULL;
     }
     gzbuffer(t->gz, GZ_BUF);
-    read_more(t);
+    while (!t->eof && t->end < BUF_CAP)  /* up to the end of a small file: AUTO and empty files need it */
+        read_more(t);
     find_lim(t, 0);
     char why[96], tmp[32];
     if (t->end == 0 && t->rderr) {
@@ -694,10 +698,11 @@ out_fail:
 
 int vm_trace_next(struct vm_trace *t, struct vm_trace_access *a, char *err, size_t errlen)
 {
-    if (t->state) {
-        if (t->state < 0)
-            copy_msg(t->msg, err, errlen);
-        return t->state;
+    if (t->state > 0)
+        return 0;
+    if (t->state < 0) {
+        copy_msg(t->msg, err, errlen);
+        return -1;
     }
     const bool din = t->fmt == VM_TRACE_DIN;
     for (;;) {
