@@ -9,7 +9,7 @@
 
 /* Inputs of one core for one cycle. A request is held (req_valid = 1) until a cycle whose observation
  * shows req_ready = 1; that cycle accepts it. A CSR write (csr_we) always takes effect at the edge.
- * Fields wider than their port keep only the port's bits (valid, bare, csr_we: 1; op, size: 2;
+ * Fields wider than their port keep only the port's bits (valid, bare, cont, csr_we: 1; op, size: 2;
  * csr_addr: 4), in both engines. */
 struct vm_in {
     uint8_t req_valid;
@@ -18,6 +18,8 @@ struct vm_in {
     uint8_t req_bare;   /* physical access: no translation whatever satp says */
     uint64_t req_addr;
     uint64_t req_wdata; /* stores: value in the low (1 << req_size) bytes */
+    uint8_t req_cont;   /* this request is the next aligned piece of the previous access (statistics
+                         * count one access, and one L1 miss if any piece misses) */
     uint8_t csr_we;
     uint8_t csr_addr;   /* VM_CSR_*: also selects obs.csr_rdata */
     uint64_t csr_wdata;
@@ -36,6 +38,7 @@ struct vm_obs {
     /* memory port (walker PTE reads, A/D compare-and-swap, data accesses) */
     uint8_t mem_req_valid;
     uint8_t mem_req_ready;  /* the memory side (flat memory or L1) accepts in this cycle */
+    uint8_t mem_req_cont;   /* a data request continuing the previous access */
     uint8_t mem_req_op;   /* VM_MEMOP_* */
     uint8_t mem_req_strb;
     uint8_t mem_resp_valid;

@@ -18,6 +18,8 @@ struct vm_run_result {
     uint64_t cycles, cycles_checked, mismatches;
     /* perf counters as read through the CSR port at the end */
     uint64_t loads, stores, tlb_lookups, tlb_misses, ptw_walks, ptw_walk_cycles, ptw_pte_reads;
+    uint64_t l1_accesses, l1_misses, l1_writebacks;   /* demand accesses (an access split in pieces is one) */
+    uint64_t bus[6];              /* bus transactions granted, by VM_BUS_* (observed) */
     double seconds;               /* wall time of the cycle loop */
 };
 

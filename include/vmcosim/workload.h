@@ -32,6 +32,10 @@ struct vm_workload_stats {
  * configuration the workload cannot run on. */
 struct vm_workload *vm_workload_new(const char *name, const struct vm_config *cfg, uint64_t seed, char *err,
                                     size_t errlen);
+/* A real program's trace (Lackey or din, .gz too) as one process. Returns NULL with a message (file:line
+ * for malformed input or addresses outside the scheme's range). */
+struct vm_workload *vm_workload_new_trace(const char *path, const struct vm_config *cfg, uint64_t seed, char *err,
+                                          size_t errlen);
 void vm_workload_free(struct vm_workload *w);
 
 /* Writes the workload's initial image (page tables and data) into img. Returns 0, or -1 with a message. */

@@ -196,7 +196,12 @@ void vm_l1_next(struct vm_l1 *c, const struct vm_l1_req *r, const struct vm_l1_b
             c->state = r->op == VM_MEMOP_READ ? (hw >= 0 ? L1_RESP : L1_NA_REQ) : L1_RMW_REQ;
             break;
         }
-        c->accesses++;
+        /* One access, and one miss if any of its pieces misses (req_cont: the next piece). */
+        if (!r->cont)
+            c->accesses++;
+        if (hw < 0 && !(r->cont && c->missed))
+            c->misses++;
+        c->missed = (r->cont && c->missed) || hw < 0;
         if (hw >= 0) {
             vm_repl_touch(&c->repl, rset, (unsigned)hw);
             if (r->op == VM_MEMOP_WRITE && c->mesi[hl] == VM_MESI_S) {
@@ -211,7 +216,6 @@ void vm_l1_next(struct vm_l1 *c, const struct vm_l1_req *r, const struct vm_l1_b
                 c->state = L1_RESP;
             }
         } else {
-            c->misses++;
             c->state = c->mesi[line_of(c, rset, victim)] == VM_MESI_M ? L1_WB_REQ : L1_FILL_REQ;
         }
         break;

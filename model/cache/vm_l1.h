@@ -21,11 +21,12 @@ struct vm_l1 {
     uint64_t addr, wdata, cmp, rdata;
     uint8_t strb;
     uint64_t accesses, misses, writebacks;
+    bool missed;      /* the current demand access has missed (counted once) */
 };
 
 /* The request the MMU presents (valid only in the cycle it is driven). */
 struct vm_l1_req {
-    bool valid, walk;
+    bool valid, walk, cont;
     unsigned op;      /* VM_MEMOP_* */
     uint8_t strb;
     uint64_t addr, wdata, cmp;

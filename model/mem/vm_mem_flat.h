@@ -19,6 +19,7 @@ struct vm_mem_flat {
 struct vm_mem_req {
     bool valid;
     bool walk;        /* the walker's request (vm_mmu: mem_req_walk_o) */
+    bool cont;        /* a data request continuing the previous access (vm_mmu: mem_req_cont_o) */
     unsigned op;
     uint8_t strb;
     uint64_t addr, wdata, cmp;

@@ -149,6 +149,7 @@ void vm_mmu_cycle(struct vm_mmu *m, const struct vm_in *in, const struct vm_mem_
         m->size = in->req_size;
         m->vaddr = in->req_addr;
         m->wdata = in->req_wdata;
+        m->cont = in->req_cont;
         m->paddr = in->req_addr;
         if (in->req_op == VM_OP_LOAD)
             m->loads++;
@@ -214,6 +215,7 @@ void vm_mmu_cycle(struct vm_mmu *m, const struct vm_in *in, const struct vm_mem_
         }
         if (data_now) {
             data_request(mreq, m->paddr, m->op, m->size, m->wdata);
+            mreq->cont = m->cont;
             next = mv->req_ready ? MMU_DATA_WAIT : MMU_DATA_REQ;
         }
         break;
@@ -247,6 +249,7 @@ void vm_mmu_cycle(struct vm_mmu *m, const struct vm_in *in, const struct vm_mem_
         break;
     case MMU_DATA_REQ:
         data_request(mreq, m->paddr, m->op, m->size, m->wdata);
+        mreq->cont = m->cont;
         if (mv->req_ready)
             next = MMU_DATA_WAIT;
         break;

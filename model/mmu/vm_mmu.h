@@ -13,6 +13,7 @@ enum vm_mmu_state { MMU_IDLE, MMU_WALK, MMU_DATA_REQ, MMU_DATA_WAIT, MMU_FAULT }
 struct vm_mmu {
     enum vm_mmu_state state;
     unsigned op, size, cause;
+    bool cont;
     uint64_t vaddr, paddr, wdata;
     bool stale;
     uint64_t satp, fence_vaddr;

@@ -172,6 +172,7 @@ void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *o
     in_bits.req_op &= 3;
     in_bits.req_size &= 3;
     in_bits.req_bare &= 1;
+    in_bits.req_cont &= 1;
     in_bits.csr_we &= 1;
     in_bits.csr_addr &= 15;
     if (m->soc) {
@@ -261,7 +262,7 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
                       : in->csr_addr == VM_CSR_PERF_L1_MISSES     ? m->l1.misses
                       : in->csr_addr == VM_CSR_PERF_L1_WRITEBACKS ? m->l1.writebacks
                                                                   : 0;
-    struct vm_l1_req lr = {mreq.valid, mreq.walk, mreq.op, mreq.strb, mreq.addr, mreq.wdata, mreq.cmp};
+    struct vm_l1_req lr = {mreq.valid, mreq.walk, mreq.cont, mreq.op, mreq.strb, mreq.addr, mreq.wdata, mreq.cmp};
     struct vm_l1_change chg;
     bool seed_we = in->csr_we && in->csr_addr == VM_CSR_LFSR_SEED;
     vm_l1_next(&m->l1, &lr, &bi, &sn, seed_we, (uint32_t)in->csr_wdata, &chg);
@@ -273,6 +274,7 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
         obs->csr_rdata = l1_csr;
     obs->mem_req_valid = mreq.valid;
     obs->mem_req_ready = mv.req_ready;
+    obs->mem_req_cont = mreq.valid && mreq.cont;
     if (mreq.valid) {
         obs->mem_req_op = (uint8_t)mreq.op;
         obs->mem_req_strb = mreq.strb;

@@ -25,6 +25,7 @@ module vm_l1 #(
   output logic                req_ready_o,
   input  logic [1:0]          req_op_i,       // VM_MEMOP_*
   input  logic                req_walk_i,     // the walker's request (non-allocating)
+  input  logic                req_cont_i,     // continues the previous demand access (its next piece)
   input  logic [63:0]         req_addr_i,     // 8-byte aligned
   input  logic [63:0]         req_wdata_i,
   input  logic [63:0]         req_cmp_i,
@@ -111,6 +112,7 @@ module vm_l1 #(
   logic [WayW-1:0] way_q, way_d;           // the line this request works on (hit or victim)
   logic            policy_q, policy_d;     // the victim came from the policy (fifo advance)
   logic [63:0]     accesses_q, accesses_d, misses_q, misses_d, wbs_q, wbs_d;
+  logic            missed_q, missed_d;     // the current demand access has missed (counted once)
 
   /* verilator lint_off UNUSEDSIGNAL */
   function automatic logic [SetW-1:0] set_of(input logic [63:0] a);
@@ -306,6 +308,7 @@ module vm_l1 #(
     accesses_d = accesses_q;
     misses_d   = misses_q;
     wbs_d      = wbs_q;
+    missed_d   = missed_q;
     write_hit  = 1'b0;
     fill       = 1'b0;
     fill_mesi  = MesiI;
@@ -334,7 +337,11 @@ module vm_l1 #(
             if (req_op_i == OpRead) state_d = hit ? StResp : StNaReq;
             else state_d = StRmwReq;
           end else begin
-            accesses_d = accesses_q + 64'd1;
+            // Demand statistics count accesses, not pieces: an access split into aligned pieces
+            // (req_cont_i on all but the first) is one access, and one miss if any piece misses.
+            if (!req_cont_i) accesses_d = accesses_q + 64'd1;
+            missed_d = (req_cont_i && missed_q) || !hit;
+            if (!hit && !(req_cont_i && missed_q)) misses_d = misses_q + 64'd1;
             if (hit) begin
               repl_touch = 1'b1;
               repl_set   = req_set;
@@ -355,7 +362,6 @@ module vm_l1 #(
                 state_d = StResp;
               end
             end else begin
-              misses_d = misses_q + 64'd1;
               state_d  = (mesi_q[line_of(req_set, victim_way)] == MesiM) ? StWbReq : StFillReq;
             end
           end
@@ -440,6 +446,7 @@ module vm_l1 #(
       accesses_q <= '0;
       misses_q   <= '0;
       wbs_q      <= '0;
+      missed_q   <= 1'b0;
     end else begin
       state_q    <= state_d;
       op_q       <= op_d;
@@ -453,6 +460,7 @@ module vm_l1 #(
       accesses_q <= accesses_d;
       misses_q   <= misses_d;
       wbs_q      <= wbs_d;
+      missed_q   <= missed_d;
     end
   end
 

@@ -24,6 +24,7 @@ module vm_mmu #(
   input  logic        req_bare_i,
   input  logic [63:0] req_addr_i,
   input  logic [63:0] req_wdata_i,
+  input  logic        req_cont_i,         // continues the previous access (its next aligned piece)
   output logic        resp_valid_o,
   output logic        resp_fault_o,
   output logic [3:0]  resp_cause_o,
@@ -39,6 +40,7 @@ module vm_mmu #(
   // memory port
   output logic        mem_req_valid_o,
   output logic        mem_req_walk_o,     // the request is the walker's (PTE read or A/D CAS)
+  output logic        mem_req_cont_o,     // a data request that continues the previous access
   input  logic        mem_req_ready_i,
   output logic [1:0]  mem_req_op_o,
   output logic [63:0] mem_req_addr_o,
@@ -66,6 +68,7 @@ module vm_mmu #(
   logic [1:0]  op_q, op_d, size_q, size_d;
   logic [63:0] vaddr_q, vaddr_d, paddr_q, paddr_d, wdata_q, wdata_d;
   logic [3:0]  cause_q, cause_d;
+  logic        cont_q, cont_d;
   logic        stale_q, stale_d;
   logic [63:0] satp_q, satp_d, fence_vaddr_q, fence_vaddr_d;
   logic [3:0]  status_q, status_d;
@@ -164,6 +167,7 @@ module vm_mmu #(
     vaddr_d   = vaddr_q;
     paddr_d   = paddr_q;
     wdata_d   = wdata_q;
+    cont_d    = cont_q;
     cause_d   = cause_q;
     stale_d   = stale_q | fence;
     loads_d   = loads_q;
@@ -190,6 +194,7 @@ module vm_mmu #(
           size_d  = req_size_i;
           vaddr_d = req_addr_i;
           wdata_d = req_wdata_i;
+          cont_d  = req_cont_i;
           paddr_d = req_addr_i;
           if (req_op_i == OpLoad) loads_d = loads_q + 64'd1;
           if (req_op_i == OpStore) stores_d = stores_q + 64'd1;
@@ -295,6 +300,7 @@ module vm_mmu #(
     data_wdata = (state_q == StIdle) ? req_wdata_i : wdata_q;
     size_mask  = 8'((9'd1 << (4'd1 << data_size)) - 9'd1);
     mem_req_walk_o = (state_q == StWalk);
+    mem_req_cont_o = (state_q == StWalk) ? 1'b0 : ((state_q == StIdle) ? req_cont_i : cont_q);
     if (state_q == StWalk) begin
       mem_req_valid_o = ptw_mem_valid;
       mem_req_op_o    = ptw_mem_op;
@@ -315,6 +321,7 @@ module vm_mmu #(
                         : 64'h0;
       mem_req_cmp_o   = '0;
       if (!mem_req_valid_o) begin
+        mem_req_cont_o  = 1'b0;
         mem_req_op_o    = '0;
         mem_req_addr_o  = '0;
         mem_req_strb_o  = '0;
@@ -431,6 +438,7 @@ module vm_mmu #(
       vaddr_q       <= '0;
       paddr_q       <= '0;
       wdata_q       <= '0;
+      cont_q        <= 1'b0;
       cause_q       <= '0;
       stale_q       <= 1'b0;
       satp_q        <= '0;
@@ -447,6 +455,7 @@ module vm_mmu #(
       vaddr_q       <= vaddr_d;
       paddr_q       <= paddr_d;
       wdata_q       <= wdata_d;
+      cont_q        <= cont_d;
       cause_q       <= cause_d;
       stale_q       <= stale_d;
       satp_q        <= satp_d;

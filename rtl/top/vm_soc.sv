@@ -25,6 +25,7 @@ module vm_soc #(
   input  logic        req_bare_i,
   input  logic [63:0] req_addr_i,
   input  logic [63:0] req_wdata_i,
+  input  logic        req_cont_i,
   output logic        resp_valid_o,
   output logic        resp_fault_o,
   output logic [3:0]  resp_cause_o,
@@ -38,6 +39,7 @@ module vm_soc #(
 
   output logic                   obs_mem_req_valid_o,
   output logic                   obs_mem_req_ready_o,
+  output logic                   obs_mem_req_cont_o,
   output logic [1:0]             obs_mem_req_op_o,
   output logic [63:0]            obs_mem_req_addr_o,
   output logic [63:0]            obs_mem_req_wdata_o,
@@ -64,7 +66,7 @@ module vm_soc #(
   output logic [63:0]            obs_bus_done_word_o
 );
   // MMU <-> L1
-  logic        mem_req_valid, mem_req_walk, mem_req_ready, mem_resp_valid;
+  logic        mem_req_valid, mem_req_walk, mem_req_cont, mem_req_ready, mem_resp_valid;
   logic [1:0]  mem_req_op;
   logic [63:0] mem_req_addr, mem_req_wdata, mem_req_cmp, mem_resp_rdata, mmu_csr_rdata;
   logic [7:0]  mem_req_strb;
@@ -108,6 +110,7 @@ module vm_soc #(
     .req_bare_i,
     .req_addr_i,
     .req_wdata_i,
+    .req_cont_i,
     .resp_valid_o,
     .resp_fault_o,
     .resp_cause_o,
@@ -119,6 +122,7 @@ module vm_soc #(
     .csr_rdata_o      (mmu_csr_rdata),
     .mem_req_valid_o  (mem_req_valid),
     .mem_req_walk_o   (mem_req_walk),
+    .mem_req_cont_o   (mem_req_cont),
     .mem_req_ready_i  (mem_req_ready),
     .mem_req_op_o     (mem_req_op),
     .mem_req_addr_o   (mem_req_addr),
@@ -145,6 +149,7 @@ module vm_soc #(
     .req_ready_o       (mem_req_ready),
     .req_op_i          (mem_req_op),
     .req_walk_i        (mem_req_walk),
+    .req_cont_i        (mem_req_cont),
     .req_addr_i        (mem_req_addr),
     .req_wdata_i       (mem_req_wdata),
     .req_cmp_i         (mem_req_cmp),
@@ -257,6 +262,7 @@ module vm_soc #(
 
   assign obs_mem_req_valid_o   = mem_req_valid;
   assign obs_mem_req_ready_o   = mem_req_ready;
+  assign obs_mem_req_cont_o    = mem_req_valid && mem_req_cont;
   assign obs_mem_req_op_o      = mem_req_valid ? mem_req_op : '0;
   assign obs_mem_req_addr_o    = mem_req_valid ? mem_req_addr : '0;
   assign obs_mem_req_wdata_o   = mem_req_valid ? mem_req_wdata : '0;

@@ -18,6 +18,7 @@ module vm_top #(
   input  logic        req_bare_i,
   input  logic [63:0] req_addr_i,
   input  logic [63:0] req_wdata_i,
+  input  logic        req_cont_i,
   output logic        resp_valid_o,
   output logic        resp_fault_o,
   output logic [3:0]  resp_cause_o,
@@ -49,8 +50,9 @@ module vm_top #(
   logic [7:0]  mem_req_strb;
   logic        fill_valid;
   logic        mem_req_walk;
+  logic        mem_req_cont;
   logic        unused_mem_req_walk;
-  assign unused_mem_req_walk = mem_req_walk;
+  assign unused_mem_req_walk = mem_req_walk ^ mem_req_cont;
   logic [5:0]  fill_index;
   vm_mmu_pkg::tlb_entry_t fill_entry;
 
@@ -69,6 +71,7 @@ module vm_top #(
     .req_bare_i,
     .req_addr_i,
     .req_wdata_i,
+    .req_cont_i,
     .resp_valid_o,
     .resp_fault_o,
     .resp_cause_o,
@@ -80,6 +83,7 @@ module vm_top #(
     .csr_rdata_o,
     .mem_req_valid_o  (mem_req_valid),
     .mem_req_walk_o   (mem_req_walk),  // the flat memory serves walker and data alike
+    .mem_req_cont_o   (mem_req_cont),
     .mem_req_ready_i  (mem_req_ready),
     .mem_req_op_o     (mem_req_op),
     .mem_req_addr_o   (mem_req_addr),

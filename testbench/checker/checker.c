@@ -43,7 +43,7 @@ struct field {
 #define F(name) {#name, offsetof(struct vm_obs, name), sizeof(((struct vm_obs *)0)->name)}
 static const struct field kFields[] = {
     F(req_ready),     F(resp_valid),    F(resp_fault),    F(resp_cause),  F(resp_rdata),
-    F(resp_tval),     F(csr_rdata),     F(mem_req_valid), F(mem_req_ready), F(mem_req_op),  F(mem_req_strb),
+    F(resp_tval),     F(csr_rdata),     F(mem_req_valid), F(mem_req_ready), F(mem_req_cont), F(mem_req_op),  F(mem_req_strb),
     F(mem_req_addr),  F(mem_req_wdata), F(mem_req_cmp),   F(mem_resp_valid), F(mem_resp_rdata),
     F(fill_valid),    F(fill_level),    F(fill_perm),     F(fill_index),  F(fill_asid),
     F(fill_vpn),      F(fill_ppn),      F(inval_mask),

@@ -19,7 +19,7 @@
 #define EXIT_USAGE 2
 
 static const char kUsage[] =
-    "usage: vmcosim run [--engine lockstep|rtl|model] --workload NAME [--set key=value]...\n"
+    "usage: vmcosim run [--engine lockstep|rtl|model] (--workload NAME | --trace FILE) [--set key=value]...\n"
     "                   [--config FILE] [--seed N] [--max-cycles N] [--stats-json FILE]\n"
     "                   [--waves FILE.fst [--waves-from C] [--waves-to C]]\n"
     "       vmcosim list\n"
@@ -30,6 +30,7 @@ static const char kUsage[] =
 struct run_opts {
     enum vm_engine engine;
     const char *workload;
+    const char *trace;
     uint64_t seed;
     uint64_t max_cycles;
     const char *stats_json;
@@ -100,7 +101,9 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
             } else if (!strcmp(a, "--workload")) {
                 o->workload = v;
             } else if (!strcmp(a, "--trace")) {
-                return usage_error("--trace %s: trace input is not available in this version yet", v);
+                if (o->trace)
+                    return usage_error("%s", "one --trace for now (several processes come with the kernel)");
+                o->trace = v;
             } else if (!strcmp(a, "--set")) {
                 if (vm_config_set_pair(&o->cfg, v, err, sizeof err))
                     return usage_error("%s", err);
@@ -120,8 +123,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
             }
         }
     }
-    if (!o->workload)
-        return usage_error("%s", "run needs --workload NAME ('vmcosim list' shows them)");
+    if (!o->workload == !o->trace)
+        return usage_error("%s", "run needs --workload NAME or --trace FILE ('vmcosim list' shows the workloads)");
     if (vm_config_check(&o->cfg, err, sizeof err))
         return usage_error("%s", err);
     if (o->waves && o->engine == VM_ENGINE_MODEL)
@@ -166,7 +169,9 @@ static int cmd_run(int argc, char **argv)
     char *replay = NULL;
     rc = EXIT_USAGE;
 
-    if (!(wl = vm_workload_new(o.workload, &o.cfg, o.seed, err, sizeof err))) {
+    wl = o.trace ? vm_workload_new_trace(o.trace, &o.cfg, o.seed, err, sizeof err)
+                 : vm_workload_new(o.workload, &o.cfg, o.seed, err, sizeof err);
+    if (!wl) {
         fprintf(stderr, "vmcosim: %s\n", err);
         goto out;
     }
@@ -197,8 +202,9 @@ static int cmd_run(int argc, char **argv)
     } else {
         rc = 0;
     }
-    vm_stats_print_summary(stdout, &o.cfg, o.workload, engine_name(o.engine), o.seed, &st);
-    if (o.stats_json && vm_stats_write_json(o.stats_json, &o.cfg, o.workload, engine_name(o.engine), o.seed,
+    const char *what = o.trace ? o.trace : o.workload;
+    vm_stats_print_summary(stdout, &o.cfg, what, engine_name(o.engine), o.seed, &st);
+    if (o.stats_json && vm_stats_write_json(o.stats_json, &o.cfg, what, engine_name(o.engine), o.seed,
                                             &st, err, sizeof err)) {
         fprintf(stderr, "vmcosim: %s\n", err);
         rc = EXIT_USAGE;

@@ -37,6 +37,16 @@ void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *wo
             100.0 * (1.0 - ratio(s->run->tlb_misses, s->run->tlb_lookups)));
     fprintf(f, "  page-table walks  %12" PRIu64 "   %.2f cycles/walk, %.2f PTE reads/walk\n", s->run->ptw_walks,
             ratio(s->run->ptw_walk_cycles, s->run->ptw_walks), ratio(s->run->ptw_pte_reads, s->run->ptw_walks));
+    if (cfg->l1_size) {
+        fprintf(f, "  L1 accesses       %12" PRIu64 "   hit rate %.2f %%, %" PRIu64 " misses, %" PRIu64 " write-backs\n",
+                s->run->l1_accesses, 100.0 * (1.0 - ratio(s->run->l1_misses, s->run->l1_accesses)), s->run->l1_misses,
+                s->run->l1_writebacks);
+        fprintf(f, "  bus               %12" PRIu64 "   BusRd %" PRIu64 ", BusRdX %" PRIu64 ", BusUpgr %" PRIu64
+                ", WriteBack %" PRIu64 ", walker RdNA %" PRIu64 ", RMW %" PRIu64 "\n",
+                s->run->bus[0] + s->run->bus[1] + s->run->bus[2] + s->run->bus[3] + s->run->bus[4] + s->run->bus[5],
+                s->run->bus[VM_BUS_RD], s->run->bus[VM_BUS_RDX], s->run->bus[VM_BUS_UPGR], s->run->bus[VM_BUS_WB],
+                s->run->bus[VM_BUS_RDNA], s->run->bus[VM_BUS_RMW]);
+    }
     fprintf(f, "  faults            %12" PRIu64, s->workload->faults);
     const char *sep = "   ";
     for (unsigned i = 0; i < NCAUSES; i++) {
@@ -65,10 +75,16 @@ static void write_json(FILE *f, const struct vm_config *cfg, const char *workloa
             s->run->tlb_misses);
     fprintf(f, "               \"ptw\": {\"walks\": %" PRIu64 ", \"walk_cycles\": %" PRIu64
             ", \"pte_reads\": %" PRIu64 "},\n", s->run->ptw_walks, s->run->ptw_walk_cycles, s->run->ptw_pte_reads);
+    fprintf(f, "               \"l1\": {\"demand_accesses\": %" PRIu64 ", \"demand_misses\": %" PRIu64
+            ", \"writebacks\": %" PRIu64 "},\n", s->run->l1_accesses, s->run->l1_misses, s->run->l1_writebacks);
     fprintf(f, "               \"requests\": %" PRIu64 ", \"faults\": {", s->workload->requests);
     for (unsigned i = 0; i < NCAUSES; i++)
         fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "", kCauses[i].name, s->workload->by_cause[kCauses[i].cause]);
     fprintf(f, "} } ],\n");
+    fprintf(f, "  \"bus\": {\"BusRd\": %" PRIu64 ", \"BusRdX\": %" PRIu64 ", \"BusUpgr\": %" PRIu64
+            ", \"WriteBack\": %" PRIu64 ", \"RdNA\": %" PRIu64 ", \"RMW\": %" PRIu64 "},\n",
+            s->run->bus[VM_BUS_RD], s->run->bus[VM_BUS_RDX], s->run->bus[VM_BUS_UPGR], s->run->bus[VM_BUS_WB],
+            s->run->bus[VM_BUS_RDNA], s->run->bus[VM_BUS_RMW]);
     fprintf(f, "  \"lockstep\": {\"cycles_checked\": %" PRIu64 ", \"mismatches\": %" PRIu64 "},\n",
             s->run->cycles_checked, s->run->mismatches);
     fprintf(f, "  \"seconds\": %.6f\n}\n", s->run->seconds);

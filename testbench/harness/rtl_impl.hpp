@@ -91,6 +91,7 @@ public:
         t->req_bare_i = in->req_bare & 1;
         t->req_addr_i = in->req_addr;
         t->req_wdata_i = in->req_wdata;
+        t->req_cont_i = in->req_cont & 1;
         t->csr_we_i = in->csr_we & 1;
         t->csr_addr_i = in->csr_addr & 15;
         t->csr_wdata_i = in->csr_wdata;
@@ -148,6 +149,8 @@ private:
         o->csr_rdata = t->csr_rdata_o;
         o->mem_req_valid = t->obs_mem_req_valid_o;
         o->mem_req_ready = t->obs_mem_req_ready_o;
+        if constexpr (Soc)
+            o->mem_req_cont = t->obs_mem_req_cont_o;
         o->mem_req_op = t->obs_mem_req_op_o;
         o->mem_req_strb = t->obs_mem_req_strb_o;
         o->mem_resp_valid = t->obs_mem_resp_valid_o;

@@ -13,9 +13,11 @@ static int read_counters(struct vm_sim *sim, struct vm_run_result *r)
 {
     static const unsigned csrs[] = {VM_CSR_PERF_LOADS, VM_CSR_PERF_STORES, VM_CSR_PERF_TLB_LOOKUPS,
                                     VM_CSR_PERF_TLB_MISSES, VM_CSR_PERF_PTW_WALKS,
-                                    VM_CSR_PERF_PTW_WALK_CYCLES, VM_CSR_PERF_PTW_PTE_READS};
+                                    VM_CSR_PERF_PTW_WALK_CYCLES, VM_CSR_PERF_PTW_PTE_READS,
+                                    VM_CSR_PERF_L1_ACCESSES, VM_CSR_PERF_L1_MISSES, VM_CSR_PERF_L1_WRITEBACKS};
     uint64_t *dst[] = {&r->loads, &r->stores, &r->tlb_lookups, &r->tlb_misses, &r->ptw_walks,
-                       &r->ptw_walk_cycles, &r->ptw_pte_reads};
+                       &r->ptw_walk_cycles, &r->ptw_pte_reads, &r->l1_accesses, &r->l1_misses,
+                       &r->l1_writebacks};
     for (unsigned i = 0; i < sizeof csrs / sizeof csrs[0]; i++) {
         struct vm_in in = {.csr_addr = (uint8_t)csrs[i]};
         struct vm_obs obs;
@@ -43,6 +45,8 @@ int vm_run(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, stru
             vm_workload_skip(wl, vm_sim_skip_quiet(sim, max_cycles - vm_sim_cycles(sim) - 1));
         mismatch = vm_sim_step(sim, &in, &obs);
         prev = &obs;
+        if (obs.bus_grant_valid)
+            r->bus[obs.bus_grant_type % 6]++;
     }
     /* Issue nothing new; let the request in flight finish. */
     vm_workload_drain(wl);
@@ -50,6 +54,8 @@ int vm_run(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, stru
         vm_workload_next(wl, prev, &in);
         mismatch = vm_sim_step(sim, &in, &obs);
         prev = &obs;
+        if (obs.bus_grant_valid)
+            r->bus[obs.bus_grant_type % 6]++;
     }
     if (!mismatch) {
         vm_workload_next(wl, prev, &in); /* takes in the last response */

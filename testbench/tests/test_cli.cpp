@@ -79,7 +79,7 @@ TEST(Cli, UsageErrorsExitTwo)
     } cases[] = {
         {"", "missing command"},
         {"frobnicate", "unknown command 'frobnicate'"},
-        {"run", "run needs --workload"},
+        {"run", "run needs --workload NAME or --trace FILE"},
         {"run --workload nosuch", "unknown workload 'nosuch'; built-in workloads: seq stride random"},
         {"run --workload seq --engine fpga", "unknown engine 'fpga' (allowed: lockstep, rtl, model)"},
         {"run --workload seq --bogus 1", "unknown option '--bogus'"},
@@ -104,7 +104,8 @@ TEST(Cli, UsageErrorsExitTwo)
         {"run --workload seq --waves-from 10 --waves-to 5 --waves x.fst", "--waves-from is after --waves-to"},
         {"run --workload random --set mem.size=64K", "workload random needs mem.size >= 1M"},
         {"run --workload seq --config /nonexistent/vm.cfg", "/nonexistent/vm.cfg: cannot open config file"},
-        {"run --workload seq --trace prog.lackey", "trace input is not available"},
+        {"run --trace /nonexistent/prog.lackey", "/nonexistent/prog.lackey: cannot open"},
+        {"run --workload seq --trace x.lackey", "run needs --workload NAME or --trace FILE"},
         {"run --workload seq --waves /nonexistent/dir/w.fst", "cannot open wave file /nonexistent/dir/w.fst"},
     };
     for (const Case &c : cases) {
@@ -112,6 +113,40 @@ TEST(Cli, UsageErrorsExitTwo)
         EXPECT_EQ(2, r.status) << c.args << "\n" << r.out;
         EXPECT_TRUE(contains(r.out, c.message)) << c.args << "\n" << r.out;
     }
+}
+
+TEST(Cli, TraceErrorsNameFileAndLine)
+{
+    std::string bad = tmp_path("bad.lackey"), far = tmp_path("far.lackey");
+    write_file(bad, "==1== Lackey\nI  04001000,3\n L 1000,8\n S zz,4\n");
+    Result r = vmcosim("run --trace " + bad);
+    EXPECT_EQ(2, r.status);
+    EXPECT_TRUE(contains(r.out, bad + ":4: ")) << r.out;
+    write_file(far, " L 1000,8\n S 7fffffffff00,8\n");
+    r = vmcosim("run --trace " + far);
+    EXPECT_EQ(2, r.status);
+    EXPECT_TRUE(contains(r.out, far + ":2: address 0x7fffffffff00 is outside the Sv39 user range")) << r.out;
+    r = vmcosim("run --trace " + far + " --set vm.mode=sv32");
+    EXPECT_EQ(2, r.status);
+    EXPECT_TRUE(contains(r.out, far + ":2: address 0x7fffffffff00 is outside the Sv32 range")) << r.out;
+}
+
+TEST(Cli, TraceReplayCountsAccessesNotPieces)
+{
+    // Three accesses: an aligned load, an unaligned 8-byte store that spans two lines (one access, split in
+    // pieces), a 16-byte modify. The L1 counts 3 demand accesses; the port sees every piece.
+    std::string t = tmp_path("small.lackey"), json = tmp_path("small.json");
+    write_file(t, " L 10000,8\n S 1003c,8\n M 20010,16\n");
+    Result r = vmcosim("run --trace " + t + " --stats-json " + json);
+    ASSERT_EQ(0, r.status) << r.out;
+    std::string j = slurp(json);
+    EXPECT_TRUE(contains(j, "\"demand_accesses\": 3,")) << j;
+    // Cold cache: the first access misses; the store's pieces touch lines 0x10000 (hit) and 0x10040 (miss):
+    // one miss for that access; the modify's line misses once.
+    EXPECT_TRUE(contains(j, "\"demand_misses\": 3,")) << j;
+    // Naturally aligned pieces: 1 (8 bytes) + 2 (4 + 4 bytes at 0x1003c, 0x10040) + 2 loads and 2 stores of
+    // 8 bytes for the modify = 7 requests on the port.
+    EXPECT_TRUE(contains(j, "\"requests\": 7,")) << j;
 }
 
 TEST(Cli, ModelEngineAcceptsAnyValidGeometry)

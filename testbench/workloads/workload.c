@@ -54,6 +54,22 @@ struct vm_workload *vm_workload_new(const char *name, const struct vm_config *cf
     return NULL;
 }
 
+struct vm_workload *vm_workload_new_trace(const char *path, const struct vm_config *cfg, uint64_t seed, char *err,
+                                          size_t errlen)
+{
+    struct vm_workload *w = calloc(1, sizeof *w);
+    if (!w) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    w->ops = &vm_wl_trace;
+    if (!(w->st = vm_wl_trace_create(cfg, seed, path, err, errlen))) {
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
 void vm_workload_free(struct vm_workload *w)
 {
     if (!w)
@@ -106,6 +122,7 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
             w->held.req_bare = a.bare;
             w->held.req_addr = a.addr;
             w->held.req_wdata = a.wdata;
+            w->held.req_cont = a.cont;
             break;
         case VM_ACT_CSR:
             in->csr_we = 1;
@@ -128,6 +145,7 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
     in->req_bare = w->held.req_bare;
     in->req_addr = w->held.req_addr;
     in->req_wdata = w->held.req_wdata;
+    in->req_cont = w->held.req_cont;
 }
 
 int vm_workload_holding(const struct vm_workload *w) { return w->held.req_valid; }

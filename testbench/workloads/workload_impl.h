@@ -10,7 +10,7 @@ enum vm_action_kind { VM_ACT_NONE, VM_ACT_REQ, VM_ACT_CSR, VM_ACT_END };
 struct vm_action {
     enum vm_action_kind kind;
     /* VM_ACT_REQ */
-    uint8_t op, size, bare;
+    uint8_t op, size, bare, cont;
     uint64_t addr, wdata;
     /* VM_ACT_CSR */
     uint8_t csr;
@@ -42,6 +42,7 @@ static inline uint64_t vm_rand_below(uint64_t *s, uint64_t n) { return n ? vm_ra
 unsigned vm_boot_actions(const struct vm_config *cfg, uint64_t seed, unsigned status_extra, uint64_t satp,
                          struct vm_action *out);
 
-extern const struct vm_workload_ops vm_wl_seq, vm_wl_stride, vm_wl_random;
+extern const struct vm_workload_ops vm_wl_seq, vm_wl_stride, vm_wl_random, vm_wl_trace;
+void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char *path, char *err, size_t errlen);
 
 #endif

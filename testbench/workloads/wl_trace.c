@@ -1,0 +1,218 @@
+/* A real program's memory trace (Valgrind Lackey or Dinero din) replayed as one process: its whole user
+ * virtual range is one anonymous region, so every page it touches is mapped (4 KiB pages, user, read and
+ * write, A and D set) to its own frame before the run. Each access is split into naturally aligned pieces
+ * of at most 8 bytes; the pieces after the first carry req_cont, so the statistics count one access (and
+ * one L1 miss if any piece misses), as Cachegrind does. Lackey's M (modify) is a load then a store of the
+ * same bytes, one access. */
+#include <vmcosim/contract.h>
+#include <vmcosim/trace.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "workload_impl.h"
+
+#define TRACE_VA 0x10000000ull   /* not used: traces bring their own addresses */
+
+struct piece {
+    uint8_t op, size, cont;
+    uint64_t addr;
+};
+
+struct tr {
+    struct vm_config cfg;
+    uint64_t seed;
+    char *path;
+    struct vm_trace *t;
+    uint64_t *pages;              /* open-addressing set of touched VPNs (0 = empty; VPN + 1 stored) */
+    uint64_t cap, npages;
+    struct vm_action boot[4];
+    unsigned nboot, booted;
+    struct piece queue[1100];     /* the pieces of the current access (a 4096-byte modify: 1024 + 1024) */
+    unsigned nqueue, taken;
+    uint64_t accesses;
+};
+
+static uint64_t hash64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return x;
+}
+
+/* Adds a VPN to the set; returns -1 when memory is short. */
+static int add_page(struct tr *w, uint64_t vpn)
+{
+    if ((w->npages + 1) * 2 > w->cap) {
+        uint64_t ncap = w->cap ? w->cap * 2 : 4096, *old = w->pages, ocap = w->cap;
+        uint64_t *np = calloc(ncap, sizeof *np);
+        if (!np)
+            return -1;
+        w->pages = np;
+        w->cap = ncap;
+        w->npages = 0;
+        for (uint64_t i = 0; i < ocap; i++)
+            if (old[i] && add_page(w, old[i] - 1))
+                return -1;
+        free(old);
+    }
+    for (uint64_t i = hash64(vpn) & (w->cap - 1);; i = (i + 1) & (w->cap - 1)) {
+        if (w->pages[i] == vpn + 1)
+            return 0;
+        if (!w->pages[i]) {
+            w->pages[i] = vpn + 1;
+            w->npages++;
+            return 0;
+        }
+    }
+}
+
+static uint64_t va_limit(const struct vm_config *cfg)
+{
+    return cfg->mode == VM_MODE_SV39 ? 1ull << 38 : cfg->mode == VM_MODE_SV32 ? 1ull << 32 : cfg->mem_size;
+}
+
+static void destroy(void *st)
+{
+    struct tr *w = st;
+    if (!w)
+        return;
+    if (w->t)
+        vm_trace_close(w->t);
+    free(w->pages);
+    free(w->path);
+    free(w);
+}
+
+/* First pass: every touched page, and the addresses checked against the scheme's range. */
+static void *create_trace(const struct vm_config *cfg, uint64_t seed, const char *path, char *err, size_t errlen)
+{
+    struct tr *w = calloc(1, sizeof *w);
+    if (!w || !(w->path = malloc(strlen(path) + 1))) {
+        free(w);
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    strcpy(w->path, path);
+    w->cfg = *cfg;
+    w->seed = seed;
+    struct vm_trace *t = vm_trace_open(path, VM_TRACE_AUTO, err, errlen);
+    if (!t)
+        goto fail;
+    struct vm_trace_access a;
+    int rc;
+    uint64_t limit = va_limit(cfg);
+    while ((rc = vm_trace_next(t, &a, err, errlen)) == 1) {
+        if (a.addr >= limit || a.addr + a.size > limit) {
+            snprintf(err, errlen, "%s:%llu: address %#llx is outside the %s range (below %#llx)", path,
+                     (unsigned long long)a.line, (unsigned long long)a.addr,
+                     cfg->mode == VM_MODE_SV39 ? "Sv39 user" : cfg->mode == VM_MODE_SV32 ? "Sv32" : "physical memory",
+                     (unsigned long long)limit);
+            vm_trace_close(t);
+            goto fail;
+        }
+        for (uint64_t p = a.addr >> 12; p <= (a.addr + a.size - 1) >> 12; p++)
+            if (add_page(w, p)) {
+                snprintf(err, errlen, "out of memory");
+                vm_trace_close(t);
+                goto fail;
+            }
+    }
+    vm_trace_close(t);
+    if (rc < 0)
+        goto fail;
+    return w;
+fail:
+    destroy(w);
+    return NULL;
+}
+
+static int build(void *st, struct vm_image *img, char *err, size_t errlen)
+{
+    struct tr *w = st;
+    bool bare = w->cfg.mode == VM_MODE_BARE;
+    uint64_t root = 0;
+    if (!bare && !(root = vm_image_alloc_page(img)))
+        goto full;
+    unsigned flags = (1u << VM_PTE_R) | (1u << VM_PTE_W) | (1u << VM_PTE_U) | (1u << VM_PTE_A) | (1u << VM_PTE_D);
+    for (uint64_t i = 0; i < w->cap && !bare; i++) {
+        if (!w->pages[i])
+            continue;
+        uint64_t frame = vm_image_alloc_page(img);
+        if (!frame || vm_image_map(img, root, (w->pages[i] - 1) << 12, 0, frame, flags))
+            goto full;
+    }
+    unsigned mode = bare ? VM_SATP_MODE_BARE : w->cfg.mode == VM_MODE_SV32 ? VM_SATP_MODE_SV32 : VM_SATP_MODE_SV39;
+    w->nboot = vm_boot_actions(&w->cfg, w->seed, 0, vm_satp(mode, 1, root), w->boot);
+    if (!(w->t = vm_trace_open(w->path, VM_TRACE_AUTO, err, errlen)))
+        return -1;
+    return 0;
+full:
+    snprintf(err, errlen, "%s: the %llu pages it touches do not fit in mem.size=%llu", w->path,
+             (unsigned long long)w->npages, (unsigned long long)w->cfg.mem_size);
+    return -1;
+}
+
+/* Splits [addr, addr + size) into naturally aligned pieces of at most 8 bytes. */
+static void split(struct tr *w, uint8_t op, uint64_t addr, uint32_t size, bool first)
+{
+    uint64_t end = addr + size;
+    while (addr < end) {
+        unsigned s = 3;
+        while (s && ((addr & ((1u << s) - 1)) || addr + (1u << s) > end))
+            s--;
+        w->queue[w->nqueue++] = (struct piece){op, (uint8_t)s, (uint8_t)!first, addr};
+        first = false;
+        addr += 1u << s;
+    }
+}
+
+static void next(void *st, struct vm_action *a)
+{
+    struct tr *w = st;
+    if (w->booted < w->nboot) {
+        *a = w->boot[w->booted++];
+        return;
+    }
+    if (w->taken == w->nqueue) {
+        struct vm_trace_access t;
+        char err[256];
+        w->taken = w->nqueue = 0;
+        if (!w->t || vm_trace_next(w->t, &t, err, sizeof err) != 1) {
+            memset(a, 0, sizeof *a);
+            a->kind = VM_ACT_END;
+            return;
+        }
+        w->accesses++;
+        split(w, t.kind == VM_TRACE_STORE ? VM_OP_STORE : VM_OP_LOAD, t.addr, t.size, true);
+        if (t.kind == VM_TRACE_MODIFY)
+            split(w, VM_OP_STORE, t.addr, t.size, false);
+    }
+    const struct piece *p = &w->queue[w->taken++];
+    memset(a, 0, sizeof *a);
+    a->kind = VM_ACT_REQ;
+    a->op = p->op;
+    a->size = p->size;
+    a->cont = p->cont;
+    a->addr = p->addr;
+    a->wdata = p->addr * 0x9E3779B97F4A7C15ull;
+}
+
+static void *create_none(const struct vm_config *cfg, uint64_t seed, char *err, size_t errlen)
+{
+    (void)cfg;
+    (void)seed;
+    snprintf(err, errlen, "the trace workload needs a trace file (--trace FILE)");
+    return NULL;
+}
+
+const struct vm_workload_ops vm_wl_trace = {
+    "trace", "a real program's Lackey or din trace (--trace FILE): one process, every touched page mapped",
+    create_none, destroy, build, next,
+};
+
+void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char *path, char *err, size_t errlen)
+{
+    return create_trace(cfg, seed, path, err, errlen);
+}
