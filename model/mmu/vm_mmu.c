@@ -59,7 +59,7 @@ static void decode_csr(const struct vm_mmu *m, const struct vm_in *in, bool sv32
     }
 }
 
-static uint64_t csr_read(const struct vm_mmu *m, unsigned addr)
+uint64_t vm_mmu_csr_read(const struct vm_mmu *m, unsigned addr)
 {
     switch (addr) {
     case VM_CSR_SATP: return m->satp;
@@ -96,7 +96,7 @@ void vm_mmu_cycle(struct vm_mmu *m, const struct vm_in *in, const struct vm_mem_
          (m->state == MMU_WALK && (m->ptw.state == PTW_WAIT || m->ptw.state == PTW_CAS_WAIT)))) {
         if (obs) {
             memset(obs, 0, sizeof *obs);
-            obs->csr_rdata = csr_read(m, in->csr_addr);
+            obs->csr_rdata = vm_mmu_csr_read(m, in->csr_addr);
         }
         mreq->valid = false;
         if (m->state == MMU_WALK)
@@ -138,7 +138,7 @@ void vm_mmu_cycle(struct vm_mmu *m, const struct vm_in *in, const struct vm_mem_
     if (obs) {
         memset(obs, 0, sizeof *obs);
         obs->req_ready = m->state == MMU_IDLE;
-        obs->csr_rdata = csr_read(m, in->csr_addr);
+        obs->csr_rdata = vm_mmu_csr_read(m, in->csr_addr);
     }
 
     switch (m->state) {

@@ -30,6 +30,8 @@ struct vm_mem_view {
     uint64_t resp_rdata;
 };
 
+/* The CSR read port (values before this cycle's edge). */
+uint64_t vm_mmu_csr_read(const struct vm_mmu *m, unsigned addr);
 /* Returns 0, or -1 when memory is short. */
 int vm_mmu_init(struct vm_mmu *m, const struct vm_hwcfg *cfg);
 void vm_mmu_free(struct vm_mmu *m);

@@ -162,6 +162,7 @@ void vm_model_inject_fill_ppn_flip(struct vm_model *m, uint64_t at_cycle)
 }
 
 static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs);
+uint64_t vm_model_quiet_cycles(const struct vm_model *m);
 
 void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *obs)
 {
@@ -209,15 +210,40 @@ void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *o
 
 /* vm_soc: evaluated in the RTL's combinational order (memory controller and bus answers, L1 outputs,
  * arbitration and snoop, MMU, L1 request), then every block crosses the edge. */
+static uint64_t soc_csr_read(const struct vm_model *m, unsigned addr)
+{
+    switch (addr) {
+    case VM_CSR_PERF_L1_ACCESSES: return m->l1.accesses;
+    case VM_CSR_PERF_L1_MISSES: return m->l1.misses;
+    case VM_CSR_PERF_L1_WRITEBACKS: return m->l1.writebacks;
+    default: return vm_mmu_csr_read(&m->mmu, addr);
+    }
+}
+
 static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs)
 {
+    /* Fast path: everything waits for the memory controller and no CSR is written. */
+    if (!in->csr_we && vm_model_quiet_cycles(m)) {
+        if (obs) {
+            memset(obs, 0, sizeof *obs);
+            obs->csr_rdata = soc_csr_read(m, in->csr_addr);
+        }
+        m->mc.count--;
+        if (m->mmu.state == MMU_WALK)
+            m->mmu.ptw.walk_cycles++;
+        return;
+    }
+
     struct vm_l1_bus_in bi = {0};
     bool mc_resp = vm_memctl_resp_valid(&m->mc);
     uint64_t line[8];
     bi.done = vm_bus_done(&m->bus, mc_resp) == 0;
     bi.shared = m->bus.shared;
-    memcpy(line, m->mc.line, sizeof line);
-    bi.line = line;
+    bi.line = m->mc.line;
+    if (bi.done) {   /* the controller's line must outlive its own step below */
+        memcpy(line, m->mc.line, sizeof line);
+        bi.line = line;
+    }
     bi.word = vm_memctl_resp_word(&m->mc);
 
     struct vm_l1_out lo;
@@ -258,10 +284,7 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     vm_memctl_step(&m->mc, &mr);
 
     /* The L1's counters share the core's CSR read port (values before this edge). */
-    uint64_t l1_csr = in->csr_addr == VM_CSR_PERF_L1_ACCESSES     ? m->l1.accesses
-                      : in->csr_addr == VM_CSR_PERF_L1_MISSES     ? m->l1.misses
-                      : in->csr_addr == VM_CSR_PERF_L1_WRITEBACKS ? m->l1.writebacks
-                                                                  : 0;
+    uint64_t l1_csr = soc_csr_read(m, in->csr_addr);
     struct vm_l1_req lr = {mreq.valid, mreq.walk, mreq.cont, mreq.op, mreq.strb, mreq.addr, mreq.wdata, mreq.cmp};
     struct vm_l1_change chg;
     bool seed_we = in->csr_we && in->csr_addr == VM_CSR_LFSR_SEED;

@@ -182,9 +182,11 @@ private:
             o->bus_done_valid = t->obs_bus_done_valid_o;
             o->bus_done_shared = t->obs_bus_done_shared_o;
             o->bus_done_word = t->obs_bus_done_word_o;
-            const auto &line = t->obs_bus_done_line_o;
-            for (size_t w = 0; w < sizeof(line) / 8 && w < 8; w++)
-                o->bus_done_line[w] = (uint64_t)line[2 * w] | ((uint64_t)line[2 * w + 1] << 32);
+            if (o->bus_done_valid) {  // the line reads as zero otherwise
+                const auto &line = t->obs_bus_done_line_o;
+                for (size_t w = 0; w < sizeof(line) / 8 && w < 8; w++)
+                    o->bus_done_line[w] = (uint64_t)line[2 * w] | ((uint64_t)line[2 * w + 1] << 32);
+            }
         }
     }
 
