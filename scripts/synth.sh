@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# yosys synth_ice40 of vm_mmu (default parameters) and vm_mem_flat (MemWords=256), in parallel.
+# yosys synth_ice40 of both tops, in parallel: vm_top (the MMU, default TLB, on a 256-word flat memory) and
+# vm_soc (MMU, L1, bus, memory controller) at a small size.
 # Fails on yosys errors and on warnings that mean yosys misread our SystemVerilog or built bad hardware.
 # Usage: scripts/synth.sh [--pnr]   (--pnr also places and routes each netlist with nextpnr-ice40)
 set -euo pipefail
@@ -34,10 +35,12 @@ synth() {
     tee -q -o $out/${name}_stat.txt stat" >/dev/null
 }
 
-synth vm_mmu & mmu_pid=$!
-synth vm_mem_flat "chparam -set MemWords 256 vm_mem_flat" & mem_pid=$!
+# Both tops cover every module: vm_top (MMU with the default 16-entry TLB, flat memory of 256 words) and
+# vm_soc (MMU, L1, bus, memory controller) at a small size that keeps synthesis near a minute.
+synth vm_top "chparam -set MemWords 256 vm_top" & mmu_pid=$!
+synth vm_soc "chparam -set TlbEntries 4 -set TlbWays 4 -set L1Sets 4 -set L1Ways 2 -set LineWords 4 -set MemLines 64 vm_soc" & mem_pid=$!
 status=0
-for d in vm_mmu:$mmu_pid vm_mem_flat:$mem_pid; do
+for d in vm_top:$mmu_pid vm_soc:$mem_pid; do
   name=${d%%:*}
   if ! wait "${d##*:}"; then
     echo "synth: $name: yosys failed, see $out/$name.log" >&2
