@@ -9,5 +9,6 @@ rtl/cache/vm_l1.sv
 rtl/bus/vm_bus.sv
 rtl/mem/vm_mem_flat.sv
 rtl/mem/vm_memctl.sv
+rtl/mem/vm_dma.sv
 rtl/top/vm_top.sv
 rtl/top/vm_soc.sv

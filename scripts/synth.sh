@@ -38,7 +38,7 @@ synth() {
 # Both tops cover every module: vm_top (MMU with the default 16-entry TLB, flat memory of 256 words) and
 # vm_soc (MMU, L1, bus, memory controller) at a small size that keeps synthesis near a minute.
 synth vm_top "chparam -set MemWords 256 vm_top" & mmu_pid=$!
-synth vm_soc "chparam -set TlbEntries 4 -set TlbWays 4 -set L1Sets 4 -set L1Ways 2 -set LineWords 4 -set MemLines 64 vm_soc" & mem_pid=$!
+synth vm_soc "chparam -set TlbEntries 4 -set TlbWays 4 -set L1Sets 4 -set L1Ways 2 -set LineWords 4 -set MemLines 64 -set PageBytes 256 vm_soc" & mem_pid=$!
 status=0
 for d in vm_top:$mmu_pid vm_soc:$mem_pid; do
   name=${d%%:*}

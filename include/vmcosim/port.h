@@ -9,8 +9,8 @@
 
 /* Inputs of one core for one cycle. A request is held (req_valid = 1) until a cycle whose observation
  * shows req_ready = 1; that cycle accepts it. A CSR write (csr_we) always takes effect at the edge.
- * Fields wider than their port keep only the port's bits (valid, bare, cont, csr_we: 1; op, size: 2;
- * csr_addr: 4), in both engines. */
+ * Fields wider than their port keep only the port's bits (valid, bare, cont, csr_we, dma_valid, buf_we: 1;
+ * op, size, dma_op: 2; csr_addr: 4; buf_addr: 9), in both engines. */
 struct vm_in {
     uint8_t req_valid;
     uint8_t req_op;     /* VM_OP_* */
@@ -23,6 +23,14 @@ struct vm_in {
     uint8_t csr_we;
     uint8_t csr_addr;   /* VM_CSR_*: also selects obs.csr_rdata */
     uint64_t csr_wdata;
+    /* page DMA engine (system top): a command is accepted in a cycle whose observation shows dma_ready */
+    uint8_t dma_valid;
+    uint8_t dma_op;     /* VM_DMA_* */
+    uint64_t dma_src, dma_dst;
+    /* the DMA engine's swap buffer, word by word (written only while the engine is idle) */
+    uint8_t buf_we;
+    uint16_t buf_addr;  /* 0 .. VM_DMA_BUF_WORDS - 1, also selects obs.buf_rdata */
+    uint64_t buf_wdata;
 };
 
 /* Everything observable in one cycle. Keep it free of padding surprises: the checker compares fields. */
@@ -62,7 +70,10 @@ struct vm_obs {
     uint8_t l1_chg_new;
     uint16_t l1_chg_index;
     /* bus: the transaction granted this cycle (every cache snoops it) and the one completing */
+    uint8_t dma_ready;
+    uint8_t dma_done;         /* the DMA command's last line completed */
     uint8_t bus_grant_valid;
+    uint8_t bus_grant_master; /* 0: the L1, 1: the DMA engine */
     uint8_t bus_grant_type;   /* VM_BUS_* */
     uint8_t bus_mem_write;    /* the grant writes a line to memory (write-back, or a dirty line supplied) */
     uint8_t bus_done_valid;
@@ -70,6 +81,8 @@ struct vm_obs {
     uint64_t bus_grant_addr;
     uint64_t bus_done_word;   /* RMW: the word before the swap */
     uint64_t bus_done_line[8];
+    uint64_t bus_grant_line[8]; /* the line the grant writes to memory (write-back, WLI, supplied dirty line) */
+    uint64_t buf_rdata;
 };
 
 /* Static hardware configuration: fixed from reset to the end of a run. */

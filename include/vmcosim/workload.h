@@ -26,6 +26,7 @@ struct vm_workload_stats {
     uint64_t csr_writes;
     uint64_t sfences;
     uint64_t satp_writes;
+    uint64_t dma_commands;
 };
 
 /* Creates the workload `name` for *cfg. Returns NULL with a message in err for an unknown name or a

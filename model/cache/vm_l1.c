@@ -147,10 +147,12 @@ void vm_l1_snoop(const struct vm_l1 *c, const struct vm_l1_bus_in *b, struct vm_
         switch (b->snoop_type) {
         case VM_BUS_RD: nw = VM_MESI_S; break;
         case VM_BUS_RDX: case VM_BUS_UPGR: case VM_BUS_RMW: nw = VM_MESI_I; break;
+        case VM_BUS_WLI: nw = VM_MESI_I; break;   /* the whole line is overwritten: a dirty copy is dropped */
         case VM_BUS_RDNA: nw = old == VM_MESI_M ? VM_MESI_E : old; break;
         default: break;
         }
-        s->dirty = old == VM_MESI_M && b->snoop_type != VM_BUS_WB && b->snoop_type != VM_BUS_UPGR;
+        s->dirty = old == VM_MESI_M && b->snoop_type != VM_BUS_WB && b->snoop_type != VM_BUS_UPGR &&
+                   b->snoop_type != VM_BUS_WLI;
         s->line = line_data(c, l);
     }
     s->change = nw != old;

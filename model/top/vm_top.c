@@ -10,6 +10,7 @@
 #include "../bus/vm_bus.h"
 #include "../cache/vm_l1.h"
 #include "../mem/vm_mem_flat.h"
+#include "../mem/vm_dma.h"
 #include "../mem/vm_memctl.h"
 #include "../mmu/vm_mmu.h"
 
@@ -23,6 +24,7 @@ struct vm_model {
     struct vm_l1 l1;
     struct vm_bus bus;
     struct vm_memctl mc;
+    struct vm_dma dma;
     uint64_t cycles;
     uint64_t inject_fill_flip_at;   /* UINT64_MAX = off */
 };
@@ -99,7 +101,8 @@ struct vm_model *vm_model_new(const struct vm_hwcfg *cfg, char *err, size_t errl
         unsigned line_words = cfg->l1_line / 8;
         if (vm_l1_init(&m->l1, cfg->l1_size / cfg->l1_line / cfg->l1_ways, cfg->l1_ways, line_words, cfg->l1_repl))
             goto oom;
-        vm_bus_init(&m->bus, 1);
+        vm_bus_init(&m->bus, 2);   /* master 0: the L1, master 1: the DMA engine */
+        vm_dma_init(&m->dma, line_words, cfg->mem_bytes);
         m->mc.words = m->mem.words;
         m->mc.nwords = m->mem.nwords;
         m->mc.line_words = line_words;
@@ -176,6 +179,10 @@ void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *o
     in_bits.req_cont &= 1;
     in_bits.csr_we &= 1;
     in_bits.csr_addr &= 15;
+    in_bits.dma_valid &= 1;
+    in_bits.dma_op &= 3;
+    in_bits.buf_we &= 1;
+    in_bits.buf_addr &= 511;
     if (m->soc) {
         step_soc(m, in, obs);
         m->cycles++;
@@ -222,11 +229,13 @@ static uint64_t soc_csr_read(const struct vm_model *m, unsigned addr)
 
 static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs)
 {
-    /* Fast path: everything waits for the memory controller and no CSR is written. */
-    if (!in->csr_we && vm_model_quiet_cycles(m)) {
+    /* Fast path: everything waits for the memory controller and no CSR, DMA or buffer input moves. */
+    if (!in->csr_we && !in->buf_we && !in->dma_valid && vm_model_quiet_cycles(m)) {
         if (obs) {
             memset(obs, 0, sizeof *obs);
             obs->csr_rdata = soc_csr_read(m, in->csr_addr);
+            obs->dma_ready = 1;
+            obs->buf_rdata = m->dma.buf[in->buf_addr];
         }
         m->mc.count--;
         if (m->mmu.state == MMU_WALK)
@@ -237,10 +246,11 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     struct vm_l1_bus_in bi = {0};
     bool mc_resp = vm_memctl_resp_valid(&m->mc);
     uint64_t line[8];
-    bi.done = vm_bus_done(&m->bus, mc_resp) == 0;
+    int done_master = vm_bus_done(&m->bus, mc_resp);
+    bi.done = done_master == 0;
     bi.shared = m->bus.shared;
     bi.line = m->mc.line;
-    if (bi.done) {   /* the controller's line must outlive its own step below */
+    if (done_master >= 0) {   /* the controller's line must outlive its own step below */
         memcpy(line, m->mc.line, sizeof line);
         bi.line = line;
     }
@@ -248,10 +258,15 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
 
     struct vm_l1_out lo;
     vm_l1_outputs(&m->l1, &bi, &lo);
-    struct vm_bus_req breq = {lo.bus_req, lo.bus_type, lo.bus_word, lo.bus_addr, lo.bus_cmp, lo.bus_wdata,
-                              lo.bus_strb, lo.bus_line};
+    struct vm_dma_out dout;
+    vm_dma_outputs(&m->dma, &dout);
+    struct vm_bus_req breqs[2] = {
+        {lo.bus_req, lo.bus_type, lo.bus_word, lo.bus_addr, lo.bus_cmp, lo.bus_wdata, lo.bus_strb, lo.bus_line},
+        {dout.bus_req, dout.bus_type, 0, dout.bus_addr, 0, 0, 0, dout.bus_line},
+    };
     struct vm_bus_grant g;
-    vm_bus_arbitrate(&m->bus, &breq, &g);
+    vm_bus_arbitrate(&m->bus, breqs, &g);
+    const struct vm_bus_req *breq = &breqs[g.valid ? g.master : 0];
     bi.grant = g.valid && g.master == 0;
     bi.snoop_valid = g.valid;
     bi.snoop_self = g.valid && g.master == 0;
@@ -273,15 +288,18 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     if (g.valid && g.type != VM_BUS_UPGR) {
         mr.valid = true;
         mr.addr = g.addr;
-        mr.write = g.type == VM_BUS_WB || sn.dirty;
-        mr.line = g.type == VM_BUS_WB ? breq.line : sn.line;
+        bool own_line = g.type == VM_BUS_WB || g.type == VM_BUS_WLI;
+        mr.write = own_line || sn.dirty;
+        mr.line = own_line ? breq->line : sn.line;
         mr.rmw = g.type == VM_BUS_RMW;
-        mr.word = breq.word;
-        mr.cmp = breq.cmp;
-        mr.wdata = breq.wdata;
-        mr.strb = breq.strb;
+        mr.word = breq->word;
+        mr.cmp = breq->cmp;
+        mr.wdata = breq->wdata;
+        mr.strb = breq->strb;
     }
     vm_memctl_step(&m->mc, &mr);
+    if (obs && mr.valid && mr.write)   /* before the blocks below move their lines */
+        memcpy(obs->bus_grant_line, mr.line, m->l1.line_words * sizeof(uint64_t));
 
     /* The L1's counters share the core's CSR read port (values before this edge). */
     uint64_t l1_csr = soc_csr_read(m, in->csr_addr);
@@ -289,6 +307,9 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     struct vm_l1_change chg;
     bool seed_we = in->csr_we && in->csr_addr == VM_CSR_LFSR_SEED;
     vm_l1_next(&m->l1, &lr, &bi, &sn, seed_we, (uint32_t)in->csr_wdata, &chg);
+    uint64_t buf_rdata = m->dma.buf[in->buf_addr];
+    bool dma_done = vm_dma_next(&m->dma, in->dma_valid, in->dma_op, in->dma_src, in->dma_dst, done_master == 1, line,
+                                in->buf_we, in->buf_addr, in->buf_wdata);
     vm_bus_next(&m->bus, &g, sn.hit ? 1u : 0u, mc_resp);
 
     if (!obs)
@@ -315,14 +336,18 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
         obs->l1_chg_old = chg.old_state;
         obs->l1_chg_new = chg.new_state;
     }
+    obs->dma_ready = dout.ready;
+    obs->dma_done = dma_done;
+    obs->buf_rdata = buf_rdata;
     obs->bus_grant_valid = g.valid;
+    obs->bus_grant_master = g.valid && g.master == 1;
     if (g.valid) {
         obs->bus_grant_type = (uint8_t)g.type;
         obs->bus_grant_addr = g.addr;
     }
     obs->bus_mem_write = mr.valid && mr.write;
-    obs->bus_done_valid = bi.done;
-    if (bi.done) {
+    obs->bus_done_valid = done_master >= 0;
+    if (done_master >= 0) {
         obs->bus_done_shared = bi.shared;
         obs->bus_done_word = bi.word;
         memcpy(obs->bus_done_line, line, m->l1.line_words * sizeof(uint64_t));
@@ -340,7 +365,7 @@ uint64_t vm_model_quiet_cycles(const struct vm_model *m)
         /* The L1 waits for its own transaction, which waits for the memory controller. */
         enum vm_l1_state s = m->l1.state;
         bool l1_waits = s == L1_FILL_REQ || s == L1_NA_REQ || s == L1_RMW_REQ || s == L1_WB_WAIT;
-        if (!l1_waits || !m->bus.busy || m->bus.upgr || m->mc.rmw || m->mc.count < 2)
+        if (!l1_waits || !m->bus.busy || m->bus.upgr || m->mc.rmw || m->mc.count < 2 || m->dma.state != DMA_IDLE)
             return 0;
         return m->mc.count - 1;
     }

@@ -56,6 +56,7 @@ module vm_bus #(
   localparam logic [2:0] BusUpgr = vm_contract_pkg::BUS_UPGR[2:0];
   localparam logic [2:0] BusWb   = vm_contract_pkg::BUS_WB[2:0];
   localparam logic [2:0] BusRmw  = vm_contract_pkg::BUS_RMW[2:0];
+  localparam logic [2:0] BusWli  = vm_contract_pkg::BUS_WLI[2:0];
 
   logic               busy_q, busy_d;
   logic               upgr_q, upgr_d;      // the transaction in flight is an UPGR (no memory access)
@@ -100,8 +101,9 @@ module vm_bus #(
     // The memory access starts in the grant cycle (the controller is idle whenever the bus is).
     mem_req_valid_o = grant && win_type != BusUpgr;
     mem_req_addr_o  = snoop_addr_o;
-    mem_req_write_o = (win_type == BusWb) || any_dirty;
-    mem_req_line_o  = (win_type == BusWb) ? req_line_i[winner*LineBits +: LineBits] : dirty_line;
+    mem_req_write_o = (win_type == BusWb) || (win_type == BusWli) || any_dirty;
+    mem_req_line_o  = (win_type == BusWb || win_type == BusWli) ? req_line_i[winner*LineBits +: LineBits]
+                                                                 : dirty_line;
     mem_req_rmw_o   = (win_type == BusRmw);
     mem_req_word_o  = req_word_i[winner*WordSelW +: WordSelW];
     mem_req_cmp_o   = req_cmp_i[winner*64 +: 64];

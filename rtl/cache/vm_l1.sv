@@ -88,6 +88,7 @@ module vm_l1 #(
   localparam logic [2:0] BusWb   = vm_contract_pkg::BUS_WB[2:0];
   localparam logic [2:0] BusRdna = vm_contract_pkg::BUS_RDNA[2:0];
   localparam logic [2:0] BusRmw  = vm_contract_pkg::BUS_RMW[2:0];
+  localparam logic [2:0] BusWli  = vm_contract_pkg::BUS_WLI[2:0];
 
   if (Sets < 1 || (Sets & (Sets - 1)) != 0) begin : gen_bad_sets
     $error("vm_l1: Sets must be a power of two");
@@ -188,9 +189,11 @@ module vm_l1 #(
         BusUpgr: snp_new = MesiI;
         BusRdna: snp_new = (snp_old == MesiM) ? MesiE : snp_old;
         BusRmw:  snp_new = MesiI;
+        BusWli:  snp_new = MesiI;     // the whole line is overwritten: a dirty copy is dropped
         default: snp_new = snp_old;   // WB: only the owner holds the line
       endcase
-      snoop_dirty_o = (snp_old == MesiM) && snoop_type_i != BusWb && snoop_type_i != BusUpgr;
+      snoop_dirty_o = (snp_old == MesiM) && snoop_type_i != BusWb && snoop_type_i != BusUpgr &&
+                      snoop_type_i != BusWli;
       for (int k = 0; k < LineWords; k++)
         snoop_line_o[k*64 +: 64] = data_q[line_of(snp_set, snp_way) * LineWords + k];
     end

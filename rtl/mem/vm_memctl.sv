@@ -11,6 +11,7 @@ module vm_memctl #(
   input  logic                clk_i,
   input  logic                rst_ni,
   input  logic [7:0]          latency_i,
+  input  logic [63:0]         mem_bytes_i,    // the memory in use (power of two, up to the capacity)
 
   input  logic                req_valid_i,
   output logic                req_ready_o,
@@ -51,7 +52,8 @@ module vm_memctl #(
   logic [LineBits-1:0] rmw_line;
 
   /* verilator lint_off UNUSEDSIGNAL */
-  logic [63:0] line_addr;  // bits above the capacity wrap; the MMU keeps accesses in range
+  logic [63:0] line_addr;  // addresses wrap at mem_bytes_i (the MMU keeps the cores' accesses in range)
+  logic [63:0] line_mask;
   /* verilator lint_on UNUSEDSIGNAL */
 
   assign req_ready_o  = (count_q == 8'd0);
@@ -61,7 +63,8 @@ module vm_memctl #(
 
   always_comb begin
     accept    = req_valid_i && req_ready_o;
-    line_addr = req_addr_i >> OffW;
+    line_mask = (mem_bytes_i >> OffW) - 64'd1;
+    line_addr = (req_addr_i >> OffW) & line_mask;
     index     = line_addr[LineSelW-1:0];
     count_d   = accept ? latency_i : ((count_q != 8'd0) ? count_q - 8'd1 : 8'd0);
     line_d    = line_q;

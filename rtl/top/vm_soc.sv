@@ -1,5 +1,6 @@
-// The system: a core's MMU in front of its L1 data cache, the snooping bus and the memory controller.
-// (One core for now; the bus, its round-robin arbiter and the L1 snoop port are built for several.)
+// The system: a core's MMU in front of its L1 data cache, the page DMA engine, the snooping bus (masters:
+// 0 = the L1, 1 = the DMA engine) and the memory controller. (One core for now; the bus, its round-robin
+// arbiter and the L1 snoop port are built for several.)
 // Every port the lockstep checker observes is brought out (obs_*); payloads read as zero unless valid.
 module vm_soc #(
   parameter int unsigned TlbEntries = 16,
@@ -8,6 +9,7 @@ module vm_soc #(
   parameter int unsigned L1Ways     = 2,
   parameter int unsigned LineWords  = 8,
   parameter int unsigned MemLines   = 1024,
+  parameter int unsigned PageBytes  = 4096,
   localparam int unsigned LineBits  = LineWords * 64,
   localparam int unsigned WordSelW  = (LineWords > 1) ? $clog2(LineWords) : 1
 ) (
@@ -37,6 +39,14 @@ module vm_soc #(
   input  logic [63:0] csr_wdata_i,
   output logic [63:0] csr_rdata_o,
 
+  input  logic        dma_valid_i,
+  input  logic [1:0]  dma_op_i,
+  input  logic [63:0] dma_src_i,
+  input  logic [63:0] dma_dst_i,
+  input  logic        buf_we_i,
+  input  logic [$clog2(PageBytes/8)-1:0] buf_addr_i,
+  input  logic [63:0] buf_wdata_i,
+
   output logic                   obs_mem_req_valid_o,
   output logic                   obs_mem_req_ready_o,
   output logic                   obs_mem_req_cont_o,
@@ -56,7 +66,12 @@ module vm_soc #(
   output logic [15:0]            obs_l1_chg_index_o,
   output logic [1:0]             obs_l1_chg_old_o,
   output logic [1:0]             obs_l1_chg_new_o,
+  output logic                   obs_dma_ready_o,
+  output logic                   obs_dma_done_o,
+  output logic [63:0]            obs_buf_rdata_o,
   output logic                   obs_bus_grant_valid_o,
+  output logic                   obs_bus_grant_master_o,
+  output logic [LineBits-1:0]    obs_bus_grant_line_o,   // the line the grant writes to memory
   output logic [2:0]             obs_bus_grant_type_o,
   output logic [63:0]            obs_bus_grant_addr_o,
   output logic                   obs_bus_mem_write_o,   // the grant writes a line to memory
@@ -74,13 +89,19 @@ module vm_soc #(
   logic [5:0]  fill_index;
   vm_mmu_pkg::tlb_entry_t fill_entry;
 
-  // L1 <-> bus
+  // L1 and DMA <-> bus (master 0: the L1, master 1: the DMA engine)
   logic                bus_req, bus_grant, bus_done, bus_shared;
   logic [2:0]          bus_type;
   logic [63:0]         bus_addr, bus_cmp, bus_wdata, bus_word;
   logic [LineBits-1:0] bus_wline, bus_line;
   logic [WordSelW-1:0] bus_wordsel;
   logic [7:0]          bus_strb;
+  logic                dma_req;
+  logic [2:0]          dma_type;
+  logic [63:0]         dma_addr;
+  logic [LineBits-1:0] dma_line;
+  logic [WordSelW-1:0] dma_word;
+  logic [1:0]          grants, dones;
   logic                snoop_valid, snoop_hit, snoop_dirty;
   logic [2:0]          snoop_type;
   logic [63:0]         snoop_addr;
@@ -187,22 +208,51 @@ module vm_soc #(
     .seed_i            (csr_wdata_i[31:0])
   );
 
+  vm_dma #(
+    .LineWords (LineWords),
+    .PageBytes (PageBytes)
+  ) u_dma (
+    .clk_i,
+    .rst_ni,
+    .mem_bytes_i (cfg_mem_bytes_i),
+    .cmd_valid_i (dma_valid_i),
+    .cmd_ready_o (obs_dma_ready_o),
+    .cmd_op_i    (dma_op_i),
+    .cmd_src_i   (dma_src_i),
+    .cmd_dst_i   (dma_dst_i),
+    .done_o      (obs_dma_done_o),
+    .buf_we_i,
+    .buf_addr_i,
+    .buf_wdata_i,
+    .buf_rdata_o (obs_buf_rdata_o),
+    .bus_req_o   (dma_req),
+    .bus_type_o  (dma_type),
+    .bus_addr_o  (dma_addr),
+    .bus_line_o  (dma_line),
+    .bus_word_o  (dma_word),
+    .bus_done_i  (dones[1]),
+    .bus_line_i  (bus_line)
+  );
+
+  assign bus_grant = grants[0];
+  assign bus_done  = dones[0];
+
   vm_bus #(
-    .Masters   (1),
+    .Masters   (2),
     .LineWords (LineWords)
   ) u_bus (
     .clk_i,
     .rst_ni,
-    .req_i            (bus_req),
-    .req_type_i       (bus_type),
-    .req_addr_i       (bus_addr),
-    .req_line_i       (bus_wline),
-    .req_word_i       (bus_wordsel),
-    .req_cmp_i        (bus_cmp),
-    .req_wdata_i      (bus_wdata),
-    .req_strb_i       (bus_strb),
-    .grant_o          (bus_grant),
-    .done_o           (bus_done),
+    .req_i            ({dma_req, bus_req}),
+    .req_type_i       ({dma_type, bus_type}),
+    .req_addr_i       ({dma_addr, bus_addr}),
+    .req_line_i       ({dma_line, bus_wline}),
+    .req_word_i       ({dma_word, bus_wordsel}),
+    .req_cmp_i        ({64'b0, bus_cmp}),
+    .req_wdata_i      ({64'b0, bus_wdata}),
+    .req_strb_i       ({8'b0, bus_strb}),
+    .grant_o          (grants),
+    .done_o           (dones),
     .shared_o         (bus_shared),
     .line_o           (bus_line),
     .word_o           (bus_word),
@@ -210,9 +260,9 @@ module vm_soc #(
     .snoop_master_o   (snoop_master),
     .snoop_type_o     (snoop_type),
     .snoop_addr_o     (snoop_addr),
-    .snoop_hit_i      (snoop_hit),
-    .snoop_dirty_i    (snoop_dirty),
-    .snoop_line_i     (snoop_line),
+    .snoop_hit_i      ({1'b0, snoop_hit}),
+    .snoop_dirty_i    ({1'b0, snoop_dirty}),
+    .snoop_line_i     ({{LineBits{1'b0}}, snoop_line}),
     .mem_req_valid_o  (mc_req_valid),
     .mem_req_ready_i  (mc_req_ready),
     .mem_req_addr_o   (mc_req_addr),
@@ -235,6 +285,7 @@ module vm_soc #(
     .clk_i,
     .rst_ni,
     .latency_i    (cfg_mem_latency_i),
+    .mem_bytes_i  (cfg_mem_bytes_i),
     .req_valid_i  (mc_req_valid),
     .req_ready_o  (mc_req_ready),
     .req_addr_i   (mc_req_addr),
@@ -274,15 +325,17 @@ module vm_soc #(
   assign obs_fill_index_o      = fill_valid ? fill_index : '0;
   assign obs_fill_entry_o      = fill_valid ? fill_entry : '0;
   assign obs_bus_grant_valid_o = snoop_valid;
+  assign obs_bus_grant_master_o = snoop_valid && snoop_master;
+  assign obs_bus_grant_line_o  = (mc_req_valid && mc_req_write) ? mc_req_line : '0;
   assign obs_bus_grant_type_o  = snoop_valid ? snoop_type : '0;
   assign obs_bus_grant_addr_o  = snoop_valid ? snoop_addr : '0;
   assign obs_bus_mem_write_o   = mc_req_valid && mc_req_write;
-  assign obs_bus_done_valid_o  = bus_done;
-  assign obs_bus_done_shared_o = bus_done && bus_shared;
-  assign obs_bus_done_line_o   = bus_done ? bus_line : '0;
-  assign obs_bus_done_word_o   = bus_done ? bus_word : '0;
+  assign obs_bus_done_valid_o  = |dones;
+  assign obs_bus_done_shared_o = (|dones) && bus_shared;
+  assign obs_bus_done_line_o   = (|dones) ? bus_line : '0;
+  assign obs_bus_done_word_o   = (|dones) ? bus_word : '0;
 
   logic unused_soc;
-  assign unused_soc = ^{snoop_hit};
+  assign unused_soc = ^{snoop_hit, grants[1]};  // the DMA engine needs no grant, only its completion
 
 endmodule

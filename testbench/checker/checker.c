@@ -48,6 +48,7 @@ static const struct field kFields[] = {
     F(fill_valid),    F(fill_level),    F(fill_perm),     F(fill_index),  F(fill_asid),
     F(fill_vpn),      F(fill_ppn),      F(inval_mask),
     F(l1_chg_valid),  F(l1_chg_old),    F(l1_chg_new),    F(l1_chg_index),
+    F(dma_ready),     F(dma_done),      F(buf_rdata),     F(bus_grant_master),
     F(bus_grant_valid), F(bus_grant_type), F(bus_mem_write), F(bus_done_valid), F(bus_done_shared),
     F(bus_grant_addr), F(bus_done_word),
     {"bus_done_line[0]", offsetof(struct vm_obs, bus_done_line[0]), 8},
@@ -58,6 +59,14 @@ static const struct field kFields[] = {
     {"bus_done_line[5]", offsetof(struct vm_obs, bus_done_line[5]), 8},
     {"bus_done_line[6]", offsetof(struct vm_obs, bus_done_line[6]), 8},
     {"bus_done_line[7]", offsetof(struct vm_obs, bus_done_line[7]), 8},
+    {"bus_grant_line[0]", offsetof(struct vm_obs, bus_grant_line[0]), 8},
+    {"bus_grant_line[1]", offsetof(struct vm_obs, bus_grant_line[1]), 8},
+    {"bus_grant_line[2]", offsetof(struct vm_obs, bus_grant_line[2]), 8},
+    {"bus_grant_line[3]", offsetof(struct vm_obs, bus_grant_line[3]), 8},
+    {"bus_grant_line[4]", offsetof(struct vm_obs, bus_grant_line[4]), 8},
+    {"bus_grant_line[5]", offsetof(struct vm_obs, bus_grant_line[5]), 8},
+    {"bus_grant_line[6]", offsetof(struct vm_obs, bus_grant_line[6]), 8},
+    {"bus_grant_line[7]", offsetof(struct vm_obs, bus_grant_line[7]), 8},
 };
 #undef F
 
@@ -131,8 +140,8 @@ void vm_obs_format(const struct vm_obs *o, char *buf, size_t len)
         n += snprintf(buf + n, len - (size_t)n, " L1 line %u %c->%c", o->l1_chg_index, "ISEM"[o->l1_chg_old & 3],
                       "ISEM"[o->l1_chg_new & 3]);
     if (o->bus_grant_valid && (size_t)n < len)
-        n += snprintf(buf + n, len - (size_t)n, " BUS grant %s addr=%#" PRIx64 "%s",
-                      (const char *[]){"BusRd", "BusRdX", "BusUpgr", "WriteBack", "RdNA", "RMW", "?", "?"}[o->bus_grant_type & 7],
+        n += snprintf(buf + n, len - (size_t)n, " BUS grant %s%s addr=%#" PRIx64 "%s", o->bus_grant_master ? "DMA " : "",
+                      (const char *[]){"BusRd", "BusRdX", "BusUpgr", "WriteBack", "RdNA", "RMW", "WLI", "?"}[o->bus_grant_type & 7],
                       o->bus_grant_addr, o->bus_mem_write ? " (memory written)" : "");
     if (o->bus_done_valid && (size_t)n < len)
         snprintf(buf + n, len - (size_t)n, " BUS done%s line[0]=%#" PRIx64, o->bus_done_shared ? " shared" : "",

@@ -19,12 +19,15 @@ struct vm_shadow {
     uint64_t *words;
     uint64_t nwords;
     struct pending req;
+    unsigned line_words;
+    bool bus_dma_read;           /* the bus transaction in flight is a DMA read */
+    uint64_t bus_addr, bus_cycle;
     uint64_t loads_checked;
     bool failed;
     char report[512];
 };
 
-struct vm_shadow *vm_shadow_new(const uint64_t *image, uint64_t nwords)
+struct vm_shadow *vm_shadow_new(const uint64_t *image, uint64_t nwords, unsigned line_words)
 {
     struct vm_shadow *s = calloc(1, sizeof *s);
     if (!s || !(s->words = malloc(nwords * sizeof *s->words))) {
@@ -33,6 +36,7 @@ struct vm_shadow *vm_shadow_new(const uint64_t *image, uint64_t nwords)
     }
     memcpy(s->words, image, nwords * sizeof *s->words);
     s->nwords = nwords;
+    s->line_words = line_words;
     return s;
 }
 
@@ -90,6 +94,26 @@ int vm_shadow_step(struct vm_shadow *s, uint64_t cycle, const struct vm_obs *o)
         default:
             break;
         }
+    }
+    /* The DMA engine on the bus: its reads must see the latest values, its writes (WLI) change them. */
+    if (o->bus_done_valid && s->bus_dma_read) {
+        s->bus_dma_read = false;
+        for (unsigned k = 0; k < s->line_words; k++) {
+            uint64_t w = s->words[((s->bus_addr >> 3) + k) % s->nwords];
+            if (o->bus_done_line[k] != w) {
+                s->req.addr = s->bus_addr + 8 * k;
+                s->req.cycle = s->bus_cycle;
+                return violation(s, cycle, "DMA read", o->bus_done_line[k], w);
+            }
+        }
+    }
+    if (o->bus_grant_valid && o->bus_grant_master) {
+        s->bus_addr = o->bus_grant_addr;
+        s->bus_cycle = cycle;
+        s->bus_dma_read = o->bus_grant_type == VM_BUS_RDNA;
+        if (o->bus_grant_type == VM_BUS_WLI)
+            for (unsigned k = 0; k < s->line_words; k++)
+                s->words[((o->bus_grant_addr >> 3) + k) % s->nwords] = o->bus_grant_line[k];
     }
     if (o->mem_req_valid && o->mem_req_ready)
         s->req = (struct pending){true, o->mem_req_op, o->mem_req_strb, o->mem_req_addr, o->mem_req_wdata,

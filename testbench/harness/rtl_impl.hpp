@@ -95,6 +95,15 @@ public:
         t->csr_we_i = in->csr_we & 1;
         t->csr_addr_i = in->csr_addr & 15;
         t->csr_wdata_i = in->csr_wdata;
+        if constexpr (Soc) {
+            t->dma_valid_i = in->dma_valid & 1;
+            t->dma_op_i = in->dma_op & 3;
+            t->dma_src_i = in->dma_src;
+            t->dma_dst_i = in->dma_dst;
+            t->buf_we_i = in->buf_we & 1;
+            t->buf_addr_i = in->buf_addr & 511;
+            t->buf_wdata_i = in->buf_wdata;
+        }
         t->eval();
         bool dump = fst_ && cycle_ >= waves_from_ && cycle_ <= waves_to_;
         if (dump)
@@ -176,12 +185,21 @@ private:
             o->l1_chg_old = t->obs_l1_chg_old_o;
             o->l1_chg_new = t->obs_l1_chg_new_o;
             o->bus_grant_valid = t->obs_bus_grant_valid_o;
+            o->bus_grant_master = t->obs_bus_grant_master_o;
+            o->dma_ready = t->obs_dma_ready_o;
+            o->dma_done = t->obs_dma_done_o;
+            o->buf_rdata = t->obs_buf_rdata_o;
             o->bus_grant_type = t->obs_bus_grant_type_o;
             o->bus_grant_addr = t->obs_bus_grant_addr_o;
             o->bus_mem_write = t->obs_bus_mem_write_o;
             o->bus_done_valid = t->obs_bus_done_valid_o;
             o->bus_done_shared = t->obs_bus_done_shared_o;
             o->bus_done_word = t->obs_bus_done_word_o;
+            if (o->bus_mem_write) {  // the line reads as zero otherwise
+                const auto &gl = t->obs_bus_grant_line_o;
+                for (size_t w = 0; w < sizeof(gl) / 8 && w < 8; w++)
+                    o->bus_grant_line[w] = (uint64_t)gl[2 * w] | ((uint64_t)gl[2 * w + 1] << 32);
+            }
             if (o->bus_done_valid) {  // the line reads as zero otherwise
                 const auto &line = t->obs_bus_done_line_o;
                 for (size_t w = 0; w < sizeof(line) / 8 && w < 8; w++)

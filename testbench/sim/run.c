@@ -41,7 +41,7 @@ int vm_run(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, stru
         vm_workload_next(wl, prev, &in);
         /* Model engine: while the driver holds a request and writes no CSR, jump over the cycles in which
          * only countdowns run (the same result, cycle for cycle), keeping this cycle's step in budget. */
-        if (in.req_valid && !in.csr_we)
+        if (in.req_valid && !in.csr_we && !in.dma_valid && !in.buf_we)
             vm_workload_skip(wl, vm_sim_skip_quiet(sim, max_cycles - vm_sim_cycles(sim) - 1));
         mismatch = vm_sim_step(sim, &in, &obs);
         prev = &obs;

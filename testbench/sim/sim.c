@@ -15,6 +15,7 @@ struct vm_sim {
     struct vm_checker *checker;
     struct vm_shadow *shadow;   /* data-value invariant, every engine */
     uint64_t cycles;
+    unsigned line_words;
     int failed;
 };
 
@@ -26,6 +27,7 @@ struct vm_sim *vm_sim_new(const struct vm_sim_opts *o, char *err, size_t errlen)
         return NULL;
     }
     s->engine = o->engine;
+    s->line_words = o->hw.l1_size ? o->hw.l1_line / 8 : 1;
     if (o->engine != VM_ENGINE_RTL && !(s->model = vm_model_new(&o->hw, err, errlen)))
         goto fail;
     if (o->engine != VM_ENGINE_MODEL) {
@@ -59,7 +61,7 @@ int vm_sim_load_image(struct vm_sim *s, const struct vm_image *img)
     if (s->cycles)
         return -1;
     vm_shadow_free(s->shadow);
-    if (!(s->shadow = vm_shadow_new(img->words, img->nwords)))
+    if (!(s->shadow = vm_shadow_new(img->words, img->nwords, s->line_words)))
         return -1;
     for (uint64_t i = 0; i < img->nwords; i++) {
         if (!img->words[i])

@@ -75,6 +75,12 @@ struct HarnessCfg {
     uint64_t mem_bytes = 4ull << 20;
     unsigned asid = 0;
     uint64_t status = kPrivS;   // S mode, A/D by fault (Svade)
+    // L1 data cache (vm_soc); l1_size 0 = none (the MMU on a flat memory, vm_top): the other l1_* fields
+    // are then not passed on.
+    uint32_t l1_size = 0;
+    uint32_t l1_ways = 2;
+    uint32_t l1_line = 64;
+    uint32_t l1_repl = VM_REPL_LRU;
 };
 
 struct Resp {
@@ -102,10 +108,30 @@ struct MemReqEv {
     uint64_t cycle;
     unsigned op, strb;
     uint64_t addr, wdata, cmp;
+    bool ready = false;  // accepted in this cycle (mem_req_valid && mem_req_ready)
+    bool cont = false;   // a data request continuing the previous access
 };
 struct MemRespEv {
     uint64_t cycle;
     uint64_t rdata;
+};
+// L1 line-state change (index = set * ways + way; VM_MESI_* states).
+struct L1ChgEv {
+    uint64_t cycle;
+    unsigned index, old_state, new_state;
+};
+// Bus transaction granted (every cache snoops it) / completing.
+struct BusGrantEv {
+    uint64_t cycle;
+    unsigned type;  // VM_BUS_*
+    uint64_t addr;
+    bool mem_write;
+};
+struct BusDoneEv {
+    uint64_t cycle;
+    bool shared;
+    uint64_t word;
+    uint64_t line[8];
 };
 
 struct Req {
@@ -114,6 +140,7 @@ struct Req {
     unsigned size = 3;
     uint64_t wdata = 0;
     bool bare = false;
+    bool cont = false;  // req_cont: the next aligned piece of the previous access
 };
 
 inline Req load(uint64_t a, unsigned size = 3) { return Req{VM_OP_LOAD, a, size, 0, false}; }
@@ -122,6 +149,11 @@ inline Req fetch(uint64_t a, unsigned size = 2) { return Req{VM_OP_FETCH, a, siz
 inline Req bare(Req r)
 {
     r.bare = true;
+    return r;
+}
+inline Req cont(Req r)
+{
+    r.cont = true;
     return r;
 }
 
@@ -140,6 +172,12 @@ public:
         hw.tlb_repl = c.tlb_repl;
         hw.mem_latency = c.mem_latency;
         hw.mem_bytes = c.mem_bytes;
+        if (c.l1_size) {
+            hw.l1_size = c.l1_size;
+            hw.l1_ways = c.l1_ways;
+            hw.l1_line = c.l1_line;
+            hw.l1_repl = c.l1_repl;
+        }
         char err[400] = "";
 #ifdef VMT_LOCKSTEP
         vm_sim_opts so{};
@@ -305,6 +343,7 @@ public:
                 in.req_bare = r.bare;
                 in.req_addr = r.addr;
                 in.req_wdata = r.wdata;
+                in.req_cont = r.cont;
             }
             if (accepted && skip_quiet && !hook) {
                 // event skipping (model-only runs): idle inputs, no CSR write, nothing observable happens
@@ -344,6 +383,9 @@ public:
         invals.clear();
         mem_reqs.clear();
         mem_resps.clear();
+        l1_chgs.clear();
+        bus_grants.clear();
+        bus_dones.clear();
     }
     size_t count_mem(unsigned op) const
     {
@@ -372,6 +414,32 @@ public:
     uint64_t walks() { return csr_read(VM_CSR_PERF_PTW_WALKS); }
     uint64_t misses() { return csr_read(VM_CSR_PERF_TLB_MISSES); }
     uint64_t lookups() { return csr_read(VM_CSR_PERF_TLB_LOOKUPS); }
+    uint64_t l1_accesses() { return csr_read(VM_CSR_PERF_L1_ACCESSES); }
+    uint64_t l1_misses() { return csr_read(VM_CSR_PERF_L1_MISSES); }
+    uint64_t l1_writebacks() { return csr_read(VM_CSR_PERF_L1_WRITEBACKS); }
+
+    // L1 / bus event views.
+    std::vector<unsigned> l1_chg_indices() const
+    {
+        std::vector<unsigned> v;
+        for (const auto &e : l1_chgs)
+            v.push_back(e.index);
+        return v;
+    }
+    std::vector<unsigned> bus_grant_types() const
+    {
+        std::vector<unsigned> v;
+        for (const auto &e : bus_grants)
+            v.push_back(e.type);
+        return v;
+    }
+    size_t count_grants(unsigned type) const
+    {
+        size_t n = 0;
+        for (const auto &e : bus_grants)
+            n += e.type == type;
+        return n;
+    }
 
     bool skip_quiet = false;  // access() skips quiet cycles with vm_model_skip
     uint64_t skipped = 0;     // cycles skipped so far
@@ -380,6 +448,9 @@ public:
     std::vector<InvalEv> invals;
     std::vector<MemReqEv> mem_reqs;
     std::vector<MemRespEv> mem_resps;
+    std::vector<L1ChgEv> l1_chgs;
+    std::vector<BusGrantEv> bus_grants;
+    std::vector<BusDoneEv> bus_dones;
 
 private:
     void record(uint64_t c, const vm_obs &o)
@@ -389,9 +460,20 @@ private:
         if (o.inval_mask)
             invals.push_back(InvalEv{c, o.inval_mask});
         if (o.mem_req_valid)
-            mem_reqs.push_back(MemReqEv{c, o.mem_req_op, o.mem_req_strb, o.mem_req_addr, o.mem_req_wdata, o.mem_req_cmp});
+            mem_reqs.push_back(MemReqEv{c, o.mem_req_op, o.mem_req_strb, o.mem_req_addr, o.mem_req_wdata, o.mem_req_cmp,
+                                        o.mem_req_ready != 0, o.mem_req_cont != 0});
         if (o.mem_resp_valid)
             mem_resps.push_back(MemRespEv{c, o.mem_resp_rdata});
+        if (o.l1_chg_valid)
+            l1_chgs.push_back(L1ChgEv{c, o.l1_chg_index, o.l1_chg_old, o.l1_chg_new});
+        if (o.bus_grant_valid)
+            bus_grants.push_back(BusGrantEv{c, o.bus_grant_type, o.bus_grant_addr, o.bus_mem_write != 0});
+        if (o.bus_done_valid) {
+            BusDoneEv d{c, o.bus_done_shared != 0, o.bus_done_word, {}};
+            for (int i = 0; i < 8; i++)
+                d.line[i] = o.bus_done_line[i];
+            bus_dones.push_back(d);
+        }
     }
 
     HarnessCfg cfg_;

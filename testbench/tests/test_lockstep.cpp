@@ -195,6 +195,12 @@ TEST(LockstepFuzz, RandomPortInputsOverRandomMemory)
         int rc = 0;
         uint64_t resps = 0, faults = 0, fills = 0;
         vm_in recent[4] = {};
+        struct Ev {
+            uint64_t c;
+            vm_in in;
+            vm_obs o;
+        } events[48];
+        uint64_t nevents = 0;
         for (uint64_t c = 0; c < 1000000 && !rc; c++) {
             vm_in in{};
             uint64_t r = rnd();
@@ -219,8 +225,32 @@ TEST(LockstepFuzz, RandomPortInputsOverRandomMemory)
                     w = vm_satp((unsigned)modes[w & 3], (unsigned)((w >> 2) & 0xFFFF), (w >> 20) % pages);
                 in.csr_wdata = w;
             }
+            // The DMA engine and its buffer, at random too (pages anywhere, even past memory).
+            in.req_cont = (uint8_t)((r >> 30) & 1);
+            if (((r >> 31) & 63) == 0) {
+                in.dma_valid = 1;
+                in.dma_op = (uint8_t)(r >> 37);
+                in.dma_src = rnd() % (2 * cfg.mem_size);
+                in.dma_dst = rnd() % (2 * cfg.mem_size);
+            }
+            in.buf_we = ((r >> 40) & 15) == 0;
+            in.buf_addr = (uint16_t)(r >> 44);
+            in.buf_wdata = rnd();
             rc = vm_sim_step(sim, &in, &obs);
             recent[c % 4] = in;
+            if (obs.resp_valid || obs.mem_req_valid || obs.mem_resp_valid || obs.bus_grant_valid ||
+                obs.bus_done_valid || obs.l1_chg_valid || in.dma_valid || in.buf_we) {
+                events[nevents % 48] = {c, in, obs};
+                nevents++;
+            }
+            if (rc)
+                for (uint64_t k = nevents > 48 ? nevents - 48 : 0; k < nevents; k++) {
+                    char line[600];
+                    vm_obs_format(&events[k % 48].o, line, sizeof line);
+                    std::printf("cycle %" PRIu64 "%s%s: %s\n", events[k % 48].c,
+                                events[k % 48].in.dma_valid ? " [dma cmd]" : "",
+                                events[k % 48].in.buf_we ? " [buf write]" : "", line);
+                }
             if (rc)
                 for (uint64_t k = c > 3 ? c - 3 : 0; k <= c; k++) {
                     const vm_in &x = recent[k % 4];
@@ -346,7 +376,7 @@ TEST(CheckerProof, MemoryImageDifferenceNamesTheFirstWord)
 TEST(ShadowProof, WrongLoadValueIsCaughtAndStoresAreTracked)
 {
     uint64_t image[4] = {0x11, 0x22, 0x33, 0x44};
-    vm_shadow *s = vm_shadow_new(image, 4);
+    vm_shadow *s = vm_shadow_new(image, 4, 1);
     vm_obs o{};
     auto request = [&](uint8_t op, uint64_t addr, uint64_t wdata, uint8_t strb) {
         o = vm_obs{};

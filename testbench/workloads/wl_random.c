@@ -219,6 +219,24 @@ static uint64_t pick_va(struct rnd *r)
     }
 }
 
+/* A page DMA command on the data frames (which user pages map), or a few swap-buffer words. */
+static void queue_dma(struct rnd *r)
+{
+    struct vm_action *p = r->pending;
+    uint64_t frames = (r->data_hi - r->data_lo) >> 12;
+    uint64_t src = r->data_lo + (rnd(r, frames) << 12), dst = r->data_lo + (rnd(r, frames) << 12);
+    unsigned op = (unsigned)rnd(r, 5);
+    if (op < 4) {
+        p[0] = (struct vm_action){.kind = VM_ACT_DMA, .csr = (uint8_t)op, .addr = src, .value = dst};
+        r->npending = 1;
+    } else {
+        for (unsigned i = 0; i < 4; i++)
+            p[i] = (struct vm_action){.kind = VM_ACT_BUF, .addr = rnd(r, VM_DMA_BUF_WORDS), .value = vm_rand(&r->rng)};
+        r->npending = 4;
+    }
+    r->taken = 0;
+}
+
 static void queue_control(struct rnd *r)
 {
     unsigned k = (unsigned)rnd(r, 4);
@@ -267,6 +285,11 @@ static void next(void *st, struct vm_action *a)
     }
     if (!r->bare && rnd(r, 48) == 0) {
         queue_control(r);
+        *a = r->pending[r->taken++];
+        return;
+    }
+    if (r->cfg.l1_size && rnd(r, 96) == 0) {
+        queue_dma(r);
         *a = r->pending[r->taken++];
         return;
     }

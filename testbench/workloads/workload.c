@@ -14,6 +14,8 @@ struct vm_workload {
     void *st;
     struct vm_in held;          /* the request being offered (req_valid) */
     bool waiting_resp;          /* accepted, response not seen yet */
+    struct vm_in dma;           /* the DMA command being offered (dma_valid) */
+    bool dma_busy;              /* a command was accepted and has not completed */
     bool draining, ended;
     uint64_t cycle;
     struct vm_workload_stats stats;
@@ -94,6 +96,12 @@ static void observe(struct vm_workload *w, const struct vm_obs *prev)
         w->stats.requests++;
         w->stats.by_op[w->held.req_op % 3]++;
     }
+    if (w->dma.dma_valid && prev->dma_ready) {
+        w->dma.dma_valid = 0;
+        w->dma_busy = true;
+    }
+    if (prev->dma_done)
+        w->dma_busy = false;
     if (prev->resp_valid) {
         w->waiting_resp = false;
         w->stats.responses++;
@@ -111,7 +119,9 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
     /* Keep a perf counter on the CSR read port so its value is compared every cycle. */
     in->csr_addr = (uint8_t)(VM_CSR_PERF_LOADS + w->cycle % (VM_CSR_COUNT - VM_CSR_PERF_LOADS));
     w->cycle++;
-    if (!w->held.req_valid && !w->draining && !w->ended) {
+    /* A new action once the request (and any DMA command) was taken; buffer writes wait for an idle
+     * engine. */
+    if (!w->held.req_valid && !w->dma.dma_valid && !w->draining && !w->ended) {
         struct vm_action a;
         w->ops->next(w->st, &a);
         switch (a.kind) {
@@ -132,6 +142,20 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
             w->stats.sfences += a.csr == VM_CSR_SFENCE;
             w->stats.satp_writes += a.csr == VM_CSR_SATP;
             break;
+        case VM_ACT_DMA:
+            w->dma.dma_valid = 1;
+            w->dma.dma_op = a.csr;
+            w->dma.dma_src = a.addr;
+            w->dma.dma_dst = a.value;
+            w->stats.dma_commands++;
+            break;
+        case VM_ACT_BUF:
+            if (!w->dma_busy) {
+                in->buf_we = 1;
+                in->buf_addr = (uint16_t)a.addr;
+                in->buf_wdata = a.value;
+            }
+            break;
         case VM_ACT_END:
             w->ended = true;
             break;
@@ -146,11 +170,20 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
     in->req_addr = w->held.req_addr;
     in->req_wdata = w->held.req_wdata;
     in->req_cont = w->held.req_cont;
+    in->dma_valid = w->dma.dma_valid;
+    in->dma_op = w->dma.dma_op;
+    in->dma_src = w->dma.dma_src;
+    in->dma_dst = w->dma.dma_dst;
+    if (!in->buf_we)
+        in->buf_addr = (uint16_t)(w->cycle % VM_DMA_BUF_WORDS);  /* show the buffer on the read port */
 }
 
 int vm_workload_holding(const struct vm_workload *w) { return w->held.req_valid; }
 void vm_workload_skip(struct vm_workload *w, uint64_t n) { w->cycle += n; }
-int vm_workload_idle(const struct vm_workload *w) { return !w->held.req_valid && !w->waiting_resp; }
+int vm_workload_idle(const struct vm_workload *w)
+{
+    return !w->held.req_valid && !w->waiting_resp && !w->dma.dma_valid && !w->dma_busy;
+}
 int vm_workload_done(const struct vm_workload *w) { return w->ended && vm_workload_idle(w); }
 void vm_workload_drain(struct vm_workload *w) { w->draining = true; }
 const struct vm_workload_stats *vm_workload_stats(const struct vm_workload *w) { return &w->stats; }

@@ -5,14 +5,14 @@
 #include <stdbool.h>
 #include <vmcosim/workload.h>
 
-enum vm_action_kind { VM_ACT_NONE, VM_ACT_REQ, VM_ACT_CSR, VM_ACT_END };
+enum vm_action_kind { VM_ACT_NONE, VM_ACT_REQ, VM_ACT_CSR, VM_ACT_DMA, VM_ACT_BUF, VM_ACT_END };
 
 struct vm_action {
     enum vm_action_kind kind;
     /* VM_ACT_REQ */
     uint8_t op, size, bare, cont;
     uint64_t addr, wdata;
-    /* VM_ACT_CSR */
+    /* VM_ACT_CSR (csr, value); VM_ACT_DMA (csr = op, addr = src, value = dst); VM_ACT_BUF (addr = word, value) */
     uint8_t csr;
     uint64_t value;
 };
