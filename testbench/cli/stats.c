@@ -41,11 +41,16 @@ void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *wo
         fprintf(f, "  L1 accesses       %12" PRIu64 "   hit rate %.2f %%, %" PRIu64 " misses, %" PRIu64 " write-backs\n",
                 s->run->l1_accesses, 100.0 * (1.0 - ratio(s->run->l1_misses, s->run->l1_accesses)), s->run->l1_misses,
                 s->run->l1_writebacks);
+        uint64_t total = 0;
+        for (unsigned i = 0; i < 7; i++)
+            total += s->run->bus[i];
         fprintf(f, "  bus               %12" PRIu64 "   BusRd %" PRIu64 ", BusRdX %" PRIu64 ", BusUpgr %" PRIu64
-                ", WriteBack %" PRIu64 ", walker RdNA %" PRIu64 ", RMW %" PRIu64 "\n",
-                s->run->bus[0] + s->run->bus[1] + s->run->bus[2] + s->run->bus[3] + s->run->bus[4] + s->run->bus[5],
+                ", WriteBack %" PRIu64 ", walker reads %" PRIu64 ", RMW %" PRIu64 "\n", total,
                 s->run->bus[VM_BUS_RD], s->run->bus[VM_BUS_RDX], s->run->bus[VM_BUS_UPGR], s->run->bus[VM_BUS_WB],
-                s->run->bus[VM_BUS_RDNA], s->run->bus[VM_BUS_RMW]);
+                s->run->walker_bus_reads, s->run->bus[VM_BUS_RMW]);
+        fprintf(f, "  page DMA          %12" PRIu64 "   commands, %" PRIu64 " bytes read, %" PRIu64 " bytes written\n",
+                s->workload->dma_commands, s->run->dma_lines_read * cfg->l1_line,
+                s->run->dma_lines_written * cfg->l1_line);
     }
     fprintf(f, "  faults            %12" PRIu64, s->workload->faults);
     const char *sep = "   ";
@@ -82,9 +87,13 @@ static void write_json(FILE *f, const struct vm_config *cfg, const char *workloa
         fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "", kCauses[i].name, s->workload->by_cause[kCauses[i].cause]);
     fprintf(f, "} } ],\n");
     fprintf(f, "  \"bus\": {\"BusRd\": %" PRIu64 ", \"BusRdX\": %" PRIu64 ", \"BusUpgr\": %" PRIu64
-            ", \"WriteBack\": %" PRIu64 ", \"RdNA\": %" PRIu64 ", \"RMW\": %" PRIu64 "},\n",
+            ", \"WriteBack\": %" PRIu64 ", \"RdNA\": %" PRIu64 ", \"RMW\": %" PRIu64 ", \"WLI\": %" PRIu64
+            ", \"walker_reads\": %" PRIu64 "},\n",
             s->run->bus[VM_BUS_RD], s->run->bus[VM_BUS_RDX], s->run->bus[VM_BUS_UPGR], s->run->bus[VM_BUS_WB],
-            s->run->bus[VM_BUS_RDNA], s->run->bus[VM_BUS_RMW]);
+            s->run->bus[VM_BUS_RDNA], s->run->bus[VM_BUS_RMW], s->run->bus[VM_BUS_WLI], s->run->walker_bus_reads);
+    fprintf(f, "  \"dma\": {\"commands\": %" PRIu64 ", \"bytes_read\": %" PRIu64 ", \"bytes_written\": %" PRIu64
+            "},\n", s->workload->dma_commands, s->run->dma_lines_read * cfg->l1_line,
+            s->run->dma_lines_written * cfg->l1_line);
     fprintf(f, "  \"lockstep\": {\"cycles_checked\": %" PRIu64 ", \"mismatches\": %" PRIu64 "},\n",
             s->run->cycles_checked, s->run->mismatches);
     fprintf(f, "  \"seconds\": %.6f\n}\n", s->run->seconds);

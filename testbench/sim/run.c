@@ -28,6 +28,20 @@ static int read_counters(struct vm_sim *sim, struct vm_run_result *r)
     return 0;
 }
 
+/* Bus statistics from the observation (the same on every engine). */
+static void count_bus(struct vm_run_result *r, const struct vm_obs *o)
+{
+    if (!o->bus_grant_valid)
+        return;
+    r->bus[o->bus_grant_type % 7]++;
+    if (o->bus_grant_master) {
+        r->dma_lines_read += o->bus_grant_type == VM_BUS_RDNA;
+        r->dma_lines_written += o->bus_grant_type == VM_BUS_WLI;
+    } else {
+        r->walker_bus_reads += o->bus_grant_type == VM_BUS_RDNA;
+    }
+}
+
 int vm_run(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, struct vm_run_result *r)
 {
     struct timespec t0, t1;
@@ -45,8 +59,7 @@ int vm_run(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, stru
             vm_workload_skip(wl, vm_sim_skip_quiet(sim, max_cycles - vm_sim_cycles(sim) - 1));
         mismatch = vm_sim_step(sim, &in, &obs);
         prev = &obs;
-        if (obs.bus_grant_valid)
-            r->bus[obs.bus_grant_type % 6]++;
+        count_bus(r, &obs);
     }
     /* Issue nothing new; let the request in flight finish. */
     vm_workload_drain(wl);
@@ -54,8 +67,7 @@ int vm_run(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, stru
         vm_workload_next(wl, prev, &in);
         mismatch = vm_sim_step(sim, &in, &obs);
         prev = &obs;
-        if (obs.bus_grant_valid)
-            r->bus[obs.bus_grant_type % 6]++;
+        count_bus(r, &obs);
     }
     if (!mismatch) {
         vm_workload_next(wl, prev, &in); /* takes in the last response */
