@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/vm_bits.h"
+
 #include <vmcosim/contract.h>
 
 static unsigned log2u(unsigned v)
@@ -54,18 +56,9 @@ static unsigned word_of(const struct vm_l1 *c, uint64_t a) { return (unsigned)((
 static unsigned line_of(const struct vm_l1 *c, unsigned set, unsigned way) { return set * c->ways + way; }
 static uint64_t *line_data(const struct vm_l1 *c, unsigned line) { return &c->data[(size_t)line * c->line_words]; }
 
-static uint64_t strb_bits(uint8_t strb)
-{
-    uint64_t x = strb;
-    x = (x | (x << 28)) & 0x0000000F0000000Full;
-    x = (x | (x << 14)) & 0x0003000300030003ull;
-    x = (x | (x << 7)) & 0x0101010101010101ull;
-    return x * 0xFF;
-}
-
 static uint64_t merge(uint64_t old, uint64_t wdata, uint8_t strb)
 {
-    uint64_t m = strb_bits(strb);
+    uint64_t m = vm_strb_bits(strb);
     return (old & ~m) | (wdata & m);
 }
 

@@ -3,19 +3,11 @@
 
 #include <vmcosim/contract.h>
 
-/* Byte strobes to a bit mask: spread bit b to bit 8b, then fill each byte. */
-static uint64_t strb_bits(uint8_t strb)
-{
-    uint64_t x = strb;
-    x = (x | (x << 28)) & 0x0000000F0000000Full;
-    x = (x | (x << 14)) & 0x0003000300030003ull;
-    x = (x | (x << 7)) & 0x0101010101010101ull;
-    return x * 0xFF;
-}
+#include "../common/vm_bits.h"
 
 static void write_word(struct vm_mem_flat *m, uint64_t index, uint64_t data, uint8_t strb)
 {
-    uint64_t bits = strb_bits(strb);
+    uint64_t bits = vm_strb_bits(strb);
     m->words[index] = (m->words[index] & ~bits) | (data & bits);
 }
 
@@ -23,7 +15,7 @@ void vm_mem_flat_step(struct vm_mem_flat *m, const struct vm_mem_req *r)
 {
     bool accept = r->valid && m->count == 0;
     /* second half of a CAS accepted last cycle (never in the same cycle as an accept) */
-    if (m->cas && ((m->rdata ^ m->cmp) & strb_bits(m->strb)) == 0)
+    if (m->cas && ((m->rdata ^ m->cmp) & vm_strb_bits(m->strb)) == 0)
         write_word(m, m->index, m->wdata, m->strb);
     if (accept) {
         uint64_t index = (r->addr >> 3) & (m->nwords - 1);

@@ -3,20 +3,13 @@
 
 #include <string.h>
 
-static uint64_t strb_bits(uint8_t strb)
-{
-    uint64_t x = strb;
-    x = (x | (x << 28)) & 0x0000000F0000000Full;
-    x = (x | (x << 14)) & 0x0003000300030003ull;
-    x = (x | (x << 7)) & 0x0101010101010101ull;
-    return x * 0xFF;
-}
+#include "../common/vm_bits.h"
 
 void vm_memctl_step(struct vm_memctl *m, const struct vm_memctl_req *r)
 {
     bool accept = r->valid && m->count == 0;
     if (m->rmw) {
-        uint64_t bits = strb_bits(m->strb), old = m->line[m->word];
+        uint64_t bits = vm_strb_bits(m->strb), old = m->line[m->word];
         if (((old ^ m->cmp) & bits) == 0)
             m->words[m->index + m->word] = (old & ~bits) | (m->wdata & bits);
     }

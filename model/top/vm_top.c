@@ -165,6 +165,25 @@ void vm_model_inject_fill_ppn_flip(struct vm_model *m, uint64_t at_cycle)
 }
 
 static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs);
+
+/* The MMU's memory port as observed (both tops), and the injected fault of the checker proofs. */
+static void observe_mem_port(const struct vm_model *m, const struct vm_mem_req *mreq, const struct vm_mem_view *mv,
+                             struct vm_obs *obs)
+{
+    obs->mem_req_valid = mreq->valid;
+    obs->mem_req_ready = mv->req_ready;
+    if (mreq->valid) {
+        obs->mem_req_op = (uint8_t)mreq->op;
+        obs->mem_req_strb = mreq->strb;
+        obs->mem_req_addr = mreq->addr;
+        obs->mem_req_wdata = mreq->wdata;
+        obs->mem_req_cmp = mreq->cmp;
+    }
+    obs->mem_resp_valid = mv->resp_valid;
+    obs->mem_resp_rdata = mv->resp_valid ? mv->resp_rdata : 0;
+    if (obs->fill_valid && m->cycles >= m->inject_fill_flip_at)
+        obs->fill_ppn ^= 1;
+}
 uint64_t vm_model_quiet_cycles(const struct vm_model *m);
 
 void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *obs)
@@ -196,21 +215,8 @@ void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *o
     };
     struct vm_mem_req mreq;
     vm_mmu_cycle(&m->mmu, in, &mv, &mreq, obs);
-    if (obs) {
-        obs->mem_req_valid = mreq.valid;
-        obs->mem_req_ready = mv.req_ready;
-        if (mreq.valid) {
-            obs->mem_req_op = (uint8_t)mreq.op;
-            obs->mem_req_strb = mreq.strb;
-            obs->mem_req_addr = mreq.addr;
-            obs->mem_req_wdata = mreq.wdata;
-            obs->mem_req_cmp = mreq.cmp;
-        }
-        obs->mem_resp_valid = mv.resp_valid;
-        obs->mem_resp_rdata = mv.resp_valid ? mv.resp_rdata : 0;
-        if (obs->fill_valid && m->cycles >= m->inject_fill_flip_at)
-            obs->fill_ppn ^= 1;
-    }
+    if (obs)
+        observe_mem_port(m, &mreq, &mv, obs);
     vm_mem_flat_step(&m->mem, &mreq);
     m->cycles++;
 }
@@ -316,20 +322,8 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
         return;
     if (in->csr_addr >= VM_CSR_PERF_L1_ACCESSES && in->csr_addr <= VM_CSR_PERF_L1_WRITEBACKS)
         obs->csr_rdata = l1_csr;
-    obs->mem_req_valid = mreq.valid;
-    obs->mem_req_ready = mv.req_ready;
+    observe_mem_port(m, &mreq, &mv, obs);
     obs->mem_req_cont = mreq.valid && mreq.cont;
-    if (mreq.valid) {
-        obs->mem_req_op = (uint8_t)mreq.op;
-        obs->mem_req_strb = mreq.strb;
-        obs->mem_req_addr = mreq.addr;
-        obs->mem_req_wdata = mreq.wdata;
-        obs->mem_req_cmp = mreq.cmp;
-    }
-    obs->mem_resp_valid = lo.resp_valid;
-    obs->mem_resp_rdata = lo.resp_valid ? lo.resp_rdata : 0;
-    if (obs->fill_valid && m->cycles >= m->inject_fill_flip_at)
-        obs->fill_ppn ^= 1;
     obs->l1_chg_valid = chg.valid;
     if (chg.valid) {
         obs->l1_chg_index = (uint16_t)chg.index;
