@@ -15,15 +15,20 @@ void vm_dma_init(struct vm_dma *d, unsigned line_words, uint64_t mem_bytes)
 
 void vm_dma_outputs(const struct vm_dma *d, struct vm_dma_out *o)
 {
-    memset(o, 0, sizeof *o);
     o->ready = d->state == DMA_IDLE;
     o->bus_req = d->state != DMA_IDLE;
+    if (o->ready)
+        return;   /* nothing else is read of an idle engine */
     o->bus_type = d->state == DMA_READ ? VM_BUS_RDNA : VM_BUS_WLI;
     uint64_t page = d->state == DMA_READ ? d->src : d->dst;
     o->bus_addr = page | ((uint64_t)d->line * d->line_words * 8);
+    if (d->state != DMA_WRITE)
+        return;
     if (d->op == VM_DMA_COPY)
         memcpy(o->bus_line, d->data, d->line_words * sizeof(uint64_t));
-    else if (d->op != VM_DMA_ZERO)
+    else if (d->op == VM_DMA_ZERO)
+        memset(o->bus_line, 0, sizeof o->bus_line);
+    else
         memcpy(o->bus_line, &d->buf[d->line * d->line_words], d->line_words * sizeof(uint64_t));
 }
 

@@ -240,7 +240,7 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
         if (obs) {
             memset(obs, 0, sizeof *obs);
             obs->csr_rdata = soc_csr_read(m, in->csr_addr);
-            obs->dma_ready = 1;
+            obs->dma_ready = m->dma.state == DMA_IDLE;
             obs->buf_rdata = m->dma.buf[in->buf_addr];
         }
         m->mc.count--;
@@ -356,10 +356,11 @@ uint64_t vm_model_quiet_cycles(const struct vm_model *m)
     if (!waiting)
         return 0;
     if (m->soc) {
-        /* The L1 waits for its own transaction, which waits for the memory controller. */
+        /* The L1 waits for the bus, which waits for the memory controller (the DMA engine, if busy, waits
+         * too: nothing is granted or completed before the controller answers). */
         enum vm_l1_state s = m->l1.state;
         bool l1_waits = s == L1_FILL_REQ || s == L1_NA_REQ || s == L1_RMW_REQ || s == L1_WB_WAIT;
-        if (!l1_waits || !m->bus.busy || m->bus.upgr || m->mc.rmw || m->mc.count < 2 || m->dma.state != DMA_IDLE)
+        if (!l1_waits || !m->bus.busy || m->bus.upgr || m->mc.rmw || m->mc.count < 2)
             return 0;
         return m->mc.count - 1;
     }
