@@ -22,6 +22,7 @@ struct vm_shadow {
     unsigned line_words;
     bool bus_dma_read;           /* the bus transaction in flight is a DMA read */
     uint64_t bus_addr, bus_cycle;
+    uint64_t dma_line[8];        /* what that read must return: memory as of its grant */
     uint64_t loads_checked;
     bool failed;
     char report[512];
@@ -99,7 +100,7 @@ int vm_shadow_step(struct vm_shadow *s, uint64_t cycle, const struct vm_obs *o)
     if (o->bus_done_valid && s->bus_dma_read) {
         s->bus_dma_read = false;
         for (unsigned k = 0; k < s->line_words; k++) {
-            uint64_t w = s->words[((s->bus_addr >> 3) + k) % s->nwords];
+            uint64_t w = s->dma_line[k];
             if (o->bus_done_line[k] != w) {
                 s->req.addr = s->bus_addr + 8 * k;
                 s->req.cycle = s->bus_cycle;
@@ -111,6 +112,9 @@ int vm_shadow_step(struct vm_shadow *s, uint64_t cycle, const struct vm_obs *o)
         s->bus_addr = o->bus_grant_addr;
         s->bus_cycle = cycle;
         s->bus_dma_read = o->bus_grant_type == VM_BUS_RDNA;
+        /* The read takes the line as it is at its grant (the snoop and the memory read happen then). */
+        for (unsigned k = 0; s->bus_dma_read && k < s->line_words; k++)
+            s->dma_line[k] = s->words[((o->bus_grant_addr >> 3) + k) % s->nwords];
         if (o->bus_grant_type == VM_BUS_WLI)
             for (unsigned k = 0; k < s->line_words; k++)
                 s->words[((o->bus_grant_addr >> 3) + k) % s->nwords] = o->bus_grant_line[k];

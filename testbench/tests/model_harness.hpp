@@ -20,6 +20,7 @@ extern "C" {
 #include <vmcosim/image.h>
 #include <vmcosim/model.h>
 #include <vmcosim/port.h>
+#include <vmcosim/shadow.h>
 #include <vmcosim/sim.h>
 }
 
@@ -81,6 +82,10 @@ struct HarnessCfg {
     uint32_t l1_ways = 2;
     uint32_t l1_line = 64;
     uint32_t l1_repl = VM_REPL_LRU;
+    // Model builds: run the data-value monitor (include/vmcosim/shadow.h) on every step, as vm_sim does for
+    // every engine (lockstep builds always have it); a violation fails the test. Off for model-only tests
+    // that poke memory underneath the engines.
+    bool shadow = false;
 };
 
 struct Resp {
@@ -126,6 +131,16 @@ struct BusGrantEv {
     unsigned type;  // VM_BUS_*
     uint64_t addr;
     bool mem_write;
+    unsigned master = 0;  // 0: the L1, 1: the page DMA engine
+    uint64_t line[8] = {};  // the line the grant writes to memory (write-back, WLI, supplied dirty line)
+};
+// A page DMA command: the cycle whose observation showed dma_ready with our command (accepted), and the cycle
+// whose observation showed dma_done.
+struct DmaResult {
+    uint64_t accept_cycle = 0;
+    uint64_t done_cycle = 0;
+    bool timed_out = false;
+    uint64_t cycles() const { return done_cycle - accept_cycle; }
 };
 struct BusDoneEv {
     uint64_t cycle;
@@ -199,6 +214,9 @@ public:
     ~ModelHarness()
     {
         vm_image_free(&img_);
+#ifndef VMT_LOCKSTEP
+        vm_shadow_free(shadow_);
+#endif
 #ifdef VMT_LOCKSTEP
         if (vm_sim_finish(sim_) && !mismatch_reported_)
             ADD_FAILURE() << vm_sim_report(sim_);
@@ -250,6 +268,10 @@ public:
         for (uint64_t i = 0; i < img_.nwords; i++)
             if (img_.words[i])
                 ASSERT_EQ(vm_model_poke(m_, i, img_.words[i]), 0);
+        if (cfg_.shadow) {
+            shadow_ = vm_shadow_new(img_.words, img_.nwords, cfg_.l1_size ? cfg_.l1_line / 8 : 1);
+            ASSERT_NE(shadow_, nullptr);
+        }
 #endif
         if (cfg_.mode != Mode::Bare)
             write_satp(cfg_.asid, root_);
@@ -290,6 +312,10 @@ public:
         }
 #else
         vm_model_step(m_, &in, &o);
+        if (shadow_ && vm_shadow_step(shadow_, c, &o) && !shadow_reported_) {
+            shadow_reported_ = true;
+            ADD_FAILURE() << vm_shadow_report(shadow_);
+        }
 #endif
         record(c, o);
         return o;
@@ -345,7 +371,7 @@ public:
                 in.req_wdata = r.wdata;
                 in.req_cont = r.cont;
             }
-            if (accepted && skip_quiet && !hook) {
+            if (accepted && skip_quiet && !hook && !dma_busy_) {
                 // event skipping (model-only runs): idle inputs, no CSR write, nothing observable happens
                 uint64_t q = vm_model_quiet_cycles(m_);
                 if (q) {
@@ -376,6 +402,79 @@ public:
         return out;
     }
 
+    // ---------------- page DMA engine (vm_soc) ----------------
+    // Offers the command (dma_valid held) until a cycle whose observation shows dma_ready accepts it; returns
+    // that cycle. The engine then runs by itself: the caller may run core accesses meanwhile, then dma_wait.
+    uint64_t dma_start(unsigned op, uint64_t src, uint64_t dst, uint64_t max_cycles = 100000)
+    {
+        for (uint64_t n = 0; n < max_cycles; n++) {
+            vm_in in{};
+            in.dma_valid = 1;
+            in.dma_op = (uint8_t)op;
+            in.dma_src = src;
+            in.dma_dst = dst;
+            const uint64_t c = cycle();
+            if (step(in).dma_ready) {
+                dma_busy_ = true;
+                dma_accept_ = c;
+                return c;
+            }
+        }
+        ADD_FAILURE() << "DMA command not accepted within " << max_cycles << " cycles";
+        return 0;
+    }
+    bool dma_busy() const { return dma_busy_; }
+    // Steps idle cycles until the running command's dma_done (which may already have been observed during
+    // core accesses).
+    DmaResult dma_wait(uint64_t max_cycles = 200000)
+    {
+        DmaResult r;
+        r.accept_cycle = dma_accept_;
+        for (uint64_t n = 0; dma_busy_ && n < max_cycles; n++)
+            idle();
+        if (dma_busy_) {
+            r.timed_out = true;
+            ADD_FAILURE() << "no dma_done within " << max_cycles << " cycles";
+            return r;
+        }
+        r.done_cycle = dma_done_cycle_;
+        return r;
+    }
+    // One whole command: offered until accepted, then stepped until dma_done.
+    DmaResult dma(unsigned op, uint64_t src, uint64_t dst, uint64_t max_cycles = 200000)
+    {
+        dma_start(op, src, dst, max_cycles);
+        return dma_wait(max_cycles);
+    }
+    // The swap buffer's host port (word index 0 .. VM_DMA_BUF_WORDS-1): a write is one cycle with buf_we, only
+    // while the engine is idle (the port's contract); a read is one idle cycle with buf_addr (combinational).
+    void buf_write(unsigned word, uint64_t v)
+    {
+        if (dma_busy_) {
+            ADD_FAILURE() << "buf_write while a DMA command runs (the host writes the buffer only when idle)";
+            return;
+        }
+        vm_in in{};
+        in.buf_we = 1;
+        in.buf_addr = (uint16_t)word;
+        in.buf_wdata = v;
+        step(in);
+    }
+    uint64_t buf_read(unsigned word)
+    {
+        vm_in in{};
+        in.buf_addr = (uint16_t)word;
+        return step(in).buf_rdata;
+    }
+    std::vector<BusGrantEv> grants_by(unsigned master) const
+    {
+        std::vector<BusGrantEv> v;
+        for (const auto &e : bus_grants)
+            if (e.master == master)
+                v.push_back(e);
+        return v;
+    }
+
     // ---------------- events ----------------
     void clear_events()
     {
@@ -386,6 +485,7 @@ public:
         l1_chgs.clear();
         bus_grants.clear();
         bus_dones.clear();
+        dma_dones.clear();
     }
     size_t count_mem(unsigned op) const
     {
@@ -451,6 +551,7 @@ public:
     std::vector<L1ChgEv> l1_chgs;
     std::vector<BusGrantEv> bus_grants;
     std::vector<BusDoneEv> bus_dones;
+    std::vector<uint64_t> dma_dones;  // cycles with dma_done
 
 private:
     void record(uint64_t c, const vm_obs &o)
@@ -466,8 +567,20 @@ private:
             mem_resps.push_back(MemRespEv{c, o.mem_resp_rdata});
         if (o.l1_chg_valid)
             l1_chgs.push_back(L1ChgEv{c, o.l1_chg_index, o.l1_chg_old, o.l1_chg_new});
-        if (o.bus_grant_valid)
-            bus_grants.push_back(BusGrantEv{c, o.bus_grant_type, o.bus_grant_addr, o.bus_mem_write != 0});
+        if (o.bus_grant_valid) {
+            BusGrantEv g{c, o.bus_grant_type, o.bus_grant_addr, o.bus_mem_write != 0};
+            g.master = o.bus_grant_master;
+            for (int i = 0; i < 8; i++)
+                g.line[i] = o.bus_grant_line[i];
+            bus_grants.push_back(g);
+        }
+        if (o.dma_done) {
+            dma_dones.push_back(c);
+            if (dma_busy_) {
+                dma_busy_ = false;
+                dma_done_cycle_ = c;
+            }
+        }
         if (o.bus_done_valid) {
             BusDoneEv d{c, o.bus_done_shared != 0, o.bus_done_word, {}};
             for (int i = 0; i < 8; i++)
@@ -481,6 +594,12 @@ private:
     vm_sim *sim_ = nullptr;
     bool mismatch_reported_ = false;
 #endif
+#ifndef VMT_LOCKSTEP
+    vm_shadow *shadow_ = nullptr;
+    bool shadow_reported_ = false;
+#endif
+    bool dma_busy_ = false;
+    uint64_t dma_accept_ = 0, dma_done_cycle_ = 0;
     vm_model *m_ = nullptr;
     vm_image img_{};
     uint64_t root_ = 0;
