@@ -215,7 +215,12 @@ static uint64_t pick_va(struct rnd *r)
         if (r->sv32)
             return rnd(r, 2) ? vm_rand(&r->rng) : (uint32_t)vm_rand(&r->rng);
         return rnd(r, 2) ? vm_rand(&r->rng) : (uint64_t)(int64_t)((int64_t)(vm_rand(&r->rng) << 25) >> 25);
-    default: return r->page_va[r->cur_asid][rnd(r, NPAGES)] + rnd(r, 4096);
+    default:
+        /* Locality, as programs have it: mostly the first few lines of a few hot pages (so caches hit,
+         * lines go E -> M and dirty victims are written back), sometimes anywhere in any page. */
+        if (rnd(r, 4))
+            return r->page_va[r->cur_asid][rnd(r, 6)] + rnd(r, 4) * 64 + rnd(r, 64);
+        return r->page_va[r->cur_asid][rnd(r, NPAGES)] + rnd(r, 4096);
     }
 }
 
