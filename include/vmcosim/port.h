@@ -10,7 +10,7 @@
 /* Inputs of one core for one cycle. A request is held (req_valid = 1) until a cycle whose observation
  * shows req_ready = 1; that cycle accepts it. A CSR write (csr_we) always takes effect at the edge.
  * Fields wider than their port keep only the port's bits (valid, bare, cont, csr_we, dma_valid, buf_we: 1;
- * op, size, dma_op: 2; csr_addr: 4; buf_addr: 9), in both engines. */
+ * op, size, dma_op: 2; csr_addr: 5; buf_addr: 9), in both engines. */
 struct vm_in {
     uint8_t req_valid;
     uint8_t req_op;     /* VM_OP_* */

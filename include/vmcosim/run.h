@@ -19,6 +19,7 @@ struct vm_run_result {
     /* perf counters as read through the CSR port at the end */
     uint64_t loads, stores, tlb_lookups, tlb_misses, ptw_walks, ptw_walk_cycles, ptw_pte_reads;
     uint64_t l1_accesses, l1_misses, l1_writebacks;   /* demand accesses (an access split in pieces is one) */
+    uint64_t l1_hits[3], l1_snoop_hits;                /* hits by state S, E, M; snoop hits */
     uint64_t bus[7];              /* bus transactions granted, by VM_BUS_* (observed, every master) */
     uint64_t walker_bus_reads;    /* RdNA of the core's walker (PTE reads that missed the L1) */
     uint64_t dma_lines_read, dma_lines_written;

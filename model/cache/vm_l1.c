@@ -194,6 +194,8 @@ void vm_l1_next(struct vm_l1 *c, const struct vm_l1_req *r, const struct vm_l1_b
         /* One access, and one miss if any of its pieces misses (req_cont: the next piece). */
         if (!r->cont)
             c->accesses++;
+        if (!r->cont && hw >= 0 && c->mesi[hl] != VM_MESI_I)
+            c->hits[c->mesi[hl] - VM_MESI_S]++;
         if (hw < 0 && !(r->cont && c->missed))
             c->misses++;
         c->missed = (r->cont && c->missed) || hw < 0;
@@ -268,6 +270,8 @@ void vm_l1_next(struct vm_l1 *c, const struct vm_l1_req *r, const struct vm_l1_b
     }
     if (seed_we)
         vm_repl_seed(&c->repl, seed);
+    if (s->hit)
+        c->snoop_hits++;
 
     if (s->change)
         *chg = (struct vm_l1_change){true, s->index, s->old_state, s->new_state};

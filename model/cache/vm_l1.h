@@ -22,6 +22,8 @@ struct vm_l1 {
     uint8_t strb;
     uint64_t accesses, misses, writebacks;
     bool missed;      /* the current demand access has missed (counted once) */
+    uint64_t hits[3];      /* demand accesses whose first piece hit, by line state S, E, M */
+    uint64_t snoop_hits;   /* other masters' transactions that found a copy here */
 };
 
 /* The request the MMU presents (valid only in the cycle it is driven). */

@@ -197,7 +197,7 @@ void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *o
     in_bits.req_bare &= 1;
     in_bits.req_cont &= 1;
     in_bits.csr_we &= 1;
-    in_bits.csr_addr &= 15;
+    in_bits.csr_addr &= 31;
     in_bits.dma_valid &= 1;
     in_bits.dma_op &= 3;
     in_bits.buf_we &= 1;
@@ -229,6 +229,10 @@ static uint64_t soc_csr_read(const struct vm_model *m, unsigned addr)
     case VM_CSR_PERF_L1_ACCESSES: return m->l1.accesses;
     case VM_CSR_PERF_L1_MISSES: return m->l1.misses;
     case VM_CSR_PERF_L1_WRITEBACKS: return m->l1.writebacks;
+    case VM_CSR_PERF_L1_HITS_S: return m->l1.hits[0];
+    case VM_CSR_PERF_L1_HITS_E: return m->l1.hits[1];
+    case VM_CSR_PERF_L1_HITS_M: return m->l1.hits[2];
+    case VM_CSR_PERF_L1_SNOOP_HITS: return m->l1.snoop_hits;
     default: return vm_mmu_csr_read(&m->mmu, addr);
     }
 }
@@ -320,7 +324,7 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
 
     if (!obs)
         return;
-    if (in->csr_addr >= VM_CSR_PERF_L1_ACCESSES && in->csr_addr <= VM_CSR_PERF_L1_WRITEBACKS)
+    if (in->csr_addr >= VM_CSR_PERF_L1_ACCESSES && in->csr_addr <= VM_CSR_PERF_L1_SNOOP_HITS)
         obs->csr_rdata = l1_csr;
     observe_mem_port(m, &mreq, &mv, obs);
     obs->mem_req_cont = mreq.valid && mreq.cont;

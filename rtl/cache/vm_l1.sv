@@ -66,6 +66,10 @@ module vm_l1 #(
   output logic [63:0]         perf_accesses_o,
   output logic [63:0]         perf_misses_o,
   output logic [63:0]         perf_writebacks_o,
+  output logic [63:0]         perf_hits_s_o,      // demand accesses whose first piece hit, by line state
+  output logic [63:0]         perf_hits_e_o,
+  output logic [63:0]         perf_hits_m_o,
+  output logic [63:0]         perf_snoop_hits_o,  // other masters' transactions that found a copy here
 
   input  logic                seed_we_i,
   input  logic [31:0]         seed_i
@@ -114,6 +118,8 @@ module vm_l1 #(
   logic            policy_q, policy_d;     // the victim came from the policy (fifo advance)
   logic [63:0]     accesses_q, accesses_d, misses_q, misses_d, wbs_q, wbs_d;
   logic            missed_q, missed_d;     // the current demand access has missed (counted once)
+  logic [63:0]     hits_q [3];             // by state S, E, M
+  logic [63:0]     snoop_hits_q;
 
   /* verilator lint_off UNUSEDSIGNAL */
   function automatic logic [SetW-1:0] set_of(input logic [63:0] a);
@@ -434,6 +440,29 @@ module vm_l1 #(
   assign perf_accesses_o   = accesses_q;
   assign perf_misses_o     = misses_q;
   assign perf_writebacks_o = wbs_q;
+  assign perf_hits_s_o     = hits_q[0];
+  assign perf_hits_e_o     = hits_q[1];
+  assign perf_hits_m_o     = hits_q[2];
+  assign perf_snoop_hits_o = snoop_hits_q;
+
+  // Hits by state (an access's first piece, demand only) and snoop hits.
+  logic       count_hit;
+  logic [1:0] hit_state;
+  assign count_hit = state_q == StIdle && req_valid_i && !snoop_valid_i && !req_walk_i && !req_cont_i && hit;
+  assign hit_state = mesi_q[line_of(req_set, hit_way)];
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      hits_q[0]    <= '0;
+      hits_q[1]    <= '0;
+      hits_q[2]    <= '0;
+      snoop_hits_q <= '0;
+    end else begin
+      if (count_hit && hit_state == MesiS) hits_q[0] <= hits_q[0] + 64'd1;
+      if (count_hit && hit_state == MesiE) hits_q[1] <= hits_q[1] + 64'd1;
+      if (count_hit && hit_state == MesiM) hits_q[2] <= hits_q[2] + 64'd1;
+      if (snoop_hit_o) snoop_hits_q <= snoop_hits_q + 64'd1;
+    end
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin

@@ -33,7 +33,7 @@ module vm_mmu #(
 
   // CSR port
   input  logic        csr_we_i,
-  input  logic [3:0]  csr_addr_i,
+  input  logic [4:0]  csr_addr_i,
   input  logic [63:0] csr_wdata_i,
   output logic [63:0] csr_rdata_o,
 
@@ -106,17 +106,17 @@ module vm_mmu #(
     fence_vpn       = sv32 ? {7'b0, fence_vaddr_q[31:12]} : fence_vaddr_q[38:12];
     if (csr_we_i) begin
       unique case (csr_addr_i)
-        4'(vm_contract_pkg::CSR_SATP): begin
+        5'(vm_contract_pkg::CSR_SATP): begin
           // An unsupported MODE leaves satp unchanged (privileged spec).
           if (csr_wdata_i[63:60] == ModeSv39 || csr_wdata_i[63:60] == ModeBare)
             satp_d = csr_wdata_i;
           else if (csr_wdata_i[63:60] == ModeSv32)
             satp_d = {csr_wdata_i[63:60], 7'b0, csr_wdata_i[52:44], 22'b0, csr_wdata_i[21:0]};
         end
-        4'(vm_contract_pkg::CSR_STATUS):       status_d      = csr_wdata_i[3:0];
-        4'(vm_contract_pkg::CSR_SFENCE_VADDR): fence_vaddr_d = csr_wdata_i;
-        4'(vm_contract_pkg::CSR_SFENCE):       fence         = 1'b1;
-        4'(vm_contract_pkg::CSR_LFSR_SEED):    seed_we       = 1'b1;
+        5'(vm_contract_pkg::CSR_STATUS):       status_d      = csr_wdata_i[3:0];
+        5'(vm_contract_pkg::CSR_SFENCE_VADDR): fence_vaddr_d = csr_wdata_i;
+        5'(vm_contract_pkg::CSR_SFENCE):       fence         = 1'b1;
+        5'(vm_contract_pkg::CSR_LFSR_SEED):    seed_we       = 1'b1;
         default: ;
       endcase
     end
@@ -334,16 +334,16 @@ module vm_mmu #(
   logic [63:0] ptw_walks, ptw_walk_cycles, ptw_pte_reads;
   always_comb begin
     unique case (csr_addr_i)
-      4'(vm_contract_pkg::CSR_SATP):                 csr_rdata_o = satp_q;
-      4'(vm_contract_pkg::CSR_STATUS):               csr_rdata_o = {60'b0, status_q};
-      4'(vm_contract_pkg::CSR_SFENCE_VADDR):         csr_rdata_o = fence_vaddr_q;
-      4'(vm_contract_pkg::CSR_PERF_LOADS):           csr_rdata_o = loads_q;
-      4'(vm_contract_pkg::CSR_PERF_STORES):          csr_rdata_o = stores_q;
-      4'(vm_contract_pkg::CSR_PERF_TLB_LOOKUPS):     csr_rdata_o = lookups_q;
-      4'(vm_contract_pkg::CSR_PERF_TLB_MISSES):      csr_rdata_o = misses_q;
-      4'(vm_contract_pkg::CSR_PERF_PTW_WALKS):       csr_rdata_o = ptw_walks;
-      4'(vm_contract_pkg::CSR_PERF_PTW_WALK_CYCLES): csr_rdata_o = ptw_walk_cycles;
-      4'(vm_contract_pkg::CSR_PERF_PTW_PTE_READS):   csr_rdata_o = ptw_pte_reads;
+      5'(vm_contract_pkg::CSR_SATP):                 csr_rdata_o = satp_q;
+      5'(vm_contract_pkg::CSR_STATUS):               csr_rdata_o = {60'b0, status_q};
+      5'(vm_contract_pkg::CSR_SFENCE_VADDR):         csr_rdata_o = fence_vaddr_q;
+      5'(vm_contract_pkg::CSR_PERF_LOADS):           csr_rdata_o = loads_q;
+      5'(vm_contract_pkg::CSR_PERF_STORES):          csr_rdata_o = stores_q;
+      5'(vm_contract_pkg::CSR_PERF_TLB_LOOKUPS):     csr_rdata_o = lookups_q;
+      5'(vm_contract_pkg::CSR_PERF_TLB_MISSES):      csr_rdata_o = misses_q;
+      5'(vm_contract_pkg::CSR_PERF_PTW_WALKS):       csr_rdata_o = ptw_walks;
+      5'(vm_contract_pkg::CSR_PERF_PTW_WALK_CYCLES): csr_rdata_o = ptw_walk_cycles;
+      5'(vm_contract_pkg::CSR_PERF_PTW_PTE_READS):   csr_rdata_o = ptw_pte_reads;
       default:                                       csr_rdata_o = '0;
     endcase
   end

@@ -35,7 +35,7 @@ module vm_soc #(
   output logic [63:0] resp_tval_o,
 
   input  logic        csr_we_i,
-  input  logic [3:0]  csr_addr_i,
+  input  logic [4:0]  csr_addr_i,
   input  logic [63:0] csr_wdata_i,
   output logic [63:0] csr_rdata_o,
 
@@ -107,7 +107,7 @@ module vm_soc #(
   logic [63:0]         snoop_addr;
   logic [LineBits-1:0] snoop_line;
   logic                snoop_master;
-  logic [63:0]         l1_accesses, l1_misses, l1_writebacks;
+  logic [63:0]         l1_accesses, l1_misses, l1_writebacks, l1_hits_s, l1_hits_e, l1_hits_m, l1_snoop_hits;
 
   // bus <-> memory controller
   logic                mc_req_valid, mc_req_ready, mc_req_write, mc_req_rmw, mc_resp_valid;
@@ -204,7 +204,11 @@ module vm_soc #(
     .perf_accesses_o   (l1_accesses),
     .perf_misses_o     (l1_misses),
     .perf_writebacks_o (l1_writebacks),
-    .seed_we_i         (csr_we_i && csr_addr_i == 4'(vm_contract_pkg::CSR_LFSR_SEED)),
+    .perf_hits_s_o     (l1_hits_s),
+    .perf_hits_e_o     (l1_hits_e),
+    .perf_hits_m_o     (l1_hits_m),
+    .perf_snoop_hits_o (l1_snoop_hits),
+    .seed_we_i         (csr_we_i && csr_addr_i == 5'(vm_contract_pkg::CSR_LFSR_SEED)),
     .seed_i            (csr_wdata_i[31:0])
   );
 
@@ -304,9 +308,13 @@ module vm_soc #(
   // The L1's counters share the core's CSR read port.
   always_comb begin
     unique case (csr_addr_i)
-      4'(vm_contract_pkg::CSR_PERF_L1_ACCESSES):   csr_rdata_o = l1_accesses;
-      4'(vm_contract_pkg::CSR_PERF_L1_MISSES):     csr_rdata_o = l1_misses;
-      4'(vm_contract_pkg::CSR_PERF_L1_WRITEBACKS): csr_rdata_o = l1_writebacks;
+      5'(vm_contract_pkg::CSR_PERF_L1_ACCESSES):   csr_rdata_o = l1_accesses;
+      5'(vm_contract_pkg::CSR_PERF_L1_MISSES):     csr_rdata_o = l1_misses;
+      5'(vm_contract_pkg::CSR_PERF_L1_WRITEBACKS): csr_rdata_o = l1_writebacks;
+      5'(vm_contract_pkg::CSR_PERF_L1_HITS_S):     csr_rdata_o = l1_hits_s;
+      5'(vm_contract_pkg::CSR_PERF_L1_HITS_E):     csr_rdata_o = l1_hits_e;
+      5'(vm_contract_pkg::CSR_PERF_L1_HITS_M):     csr_rdata_o = l1_hits_m;
+      5'(vm_contract_pkg::CSR_PERF_L1_SNOOP_HITS): csr_rdata_o = l1_snoop_hits;
       default:                                     csr_rdata_o = mmu_csr_rdata;
     endcase
   end

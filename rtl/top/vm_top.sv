@@ -26,7 +26,7 @@ module vm_top #(
   output logic [63:0] resp_tval_o,
 
   input  logic        csr_we_i,
-  input  logic [3:0]  csr_addr_i,
+  input  logic [4:0]  csr_addr_i,
   input  logic [63:0] csr_wdata_i,
   output logic [63:0] csr_rdata_o,
 

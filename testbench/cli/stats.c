@@ -38,9 +38,10 @@ void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *wo
     fprintf(f, "  page-table walks  %12" PRIu64 "   %.2f cycles/walk, %.2f PTE reads/walk\n", s->run->ptw_walks,
             ratio(s->run->ptw_walk_cycles, s->run->ptw_walks), ratio(s->run->ptw_pte_reads, s->run->ptw_walks));
     if (cfg->l1_size) {
-        fprintf(f, "  L1 accesses       %12" PRIu64 "   hit rate %.2f %%, %" PRIu64 " misses, %" PRIu64 " write-backs\n",
-                s->run->l1_accesses, 100.0 * (1.0 - ratio(s->run->l1_misses, s->run->l1_accesses)), s->run->l1_misses,
-                s->run->l1_writebacks);
+        fprintf(f, "  L1 accesses       %12" PRIu64 "   hit rate %.2f %% (hits in M %" PRIu64 ", E %" PRIu64 ", S %" PRIu64
+                "), %" PRIu64 " misses, %" PRIu64 " write-backs, %" PRIu64 " snoop hits\n",
+                s->run->l1_accesses, 100.0 * (1.0 - ratio(s->run->l1_misses, s->run->l1_accesses)), s->run->l1_hits[2],
+                s->run->l1_hits[1], s->run->l1_hits[0], s->run->l1_misses, s->run->l1_writebacks, s->run->l1_snoop_hits);
         uint64_t total = 0;
         for (unsigned i = 0; i < 7; i++)
             total += s->run->bus[i];
@@ -81,7 +82,9 @@ static void write_json(FILE *f, const struct vm_config *cfg, const char *workloa
     fprintf(f, "               \"ptw\": {\"walks\": %" PRIu64 ", \"walk_cycles\": %" PRIu64
             ", \"pte_reads\": %" PRIu64 "},\n", s->run->ptw_walks, s->run->ptw_walk_cycles, s->run->ptw_pte_reads);
     fprintf(f, "               \"l1\": {\"demand_accesses\": %" PRIu64 ", \"demand_misses\": %" PRIu64
-            ", \"writebacks\": %" PRIu64 "},\n", s->run->l1_accesses, s->run->l1_misses, s->run->l1_writebacks);
+            ", \"writebacks\": %" PRIu64 ", \"hits_S\": %" PRIu64 ", \"hits_E\": %" PRIu64 ", \"hits_M\": %" PRIu64
+            ", \"snoop_hits\": %" PRIu64 "},\n", s->run->l1_accesses, s->run->l1_misses, s->run->l1_writebacks,
+            s->run->l1_hits[0], s->run->l1_hits[1], s->run->l1_hits[2], s->run->l1_snoop_hits);
     fprintf(f, "               \"requests\": %" PRIu64 ", \"faults\": {", s->workload->requests);
     for (unsigned i = 0; i < NCAUSES; i++)
         fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "", kCauses[i].name, s->workload->by_cause[kCauses[i].cause]);

@@ -93,7 +93,7 @@ public:
         t->req_wdata_i = in->req_wdata;
         t->req_cont_i = in->req_cont & 1;
         t->csr_we_i = in->csr_we & 1;
-        t->csr_addr_i = in->csr_addr & 15;
+        t->csr_addr_i = in->csr_addr & 31;
         t->csr_wdata_i = in->csr_wdata;
         if constexpr (Soc) {
             t->dma_valid_i = in->dma_valid & 1;

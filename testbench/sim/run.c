@@ -14,10 +14,12 @@ static int read_counters(struct vm_sim *sim, struct vm_run_result *r)
     static const unsigned csrs[] = {VM_CSR_PERF_LOADS, VM_CSR_PERF_STORES, VM_CSR_PERF_TLB_LOOKUPS,
                                     VM_CSR_PERF_TLB_MISSES, VM_CSR_PERF_PTW_WALKS,
                                     VM_CSR_PERF_PTW_WALK_CYCLES, VM_CSR_PERF_PTW_PTE_READS,
-                                    VM_CSR_PERF_L1_ACCESSES, VM_CSR_PERF_L1_MISSES, VM_CSR_PERF_L1_WRITEBACKS};
+                                    VM_CSR_PERF_L1_ACCESSES, VM_CSR_PERF_L1_MISSES, VM_CSR_PERF_L1_WRITEBACKS,
+                                    VM_CSR_PERF_L1_HITS_S, VM_CSR_PERF_L1_HITS_E, VM_CSR_PERF_L1_HITS_M,
+                                    VM_CSR_PERF_L1_SNOOP_HITS};
     uint64_t *dst[] = {&r->loads, &r->stores, &r->tlb_lookups, &r->tlb_misses, &r->ptw_walks,
                        &r->ptw_walk_cycles, &r->ptw_pte_reads, &r->l1_accesses, &r->l1_misses,
-                       &r->l1_writebacks};
+                       &r->l1_writebacks, &r->l1_hits[0], &r->l1_hits[1], &r->l1_hits[2], &r->l1_snoop_hits};
     for (unsigned i = 0; i < sizeof csrs / sizeof csrs[0]; i++) {
         struct vm_in in = {.csr_addr = (uint8_t)csrs[i]};
         struct vm_obs obs;
