@@ -186,6 +186,17 @@ static void observe_mem_port(const struct vm_model *m, const struct vm_mem_req *
 }
 uint64_t vm_model_quiet_cycles(const struct vm_model *m);
 
+/* n quiet cycles (vm_model_quiet_cycles): only the memory countdown and the walker's busy count move. */
+static void count_down(struct vm_model *m, uint64_t n)
+{
+    if (m->soc)
+        m->mc.count -= (unsigned)n;
+    else
+        m->mem.count -= (unsigned)n;
+    if (m->mmu.state == MMU_WALK)
+        m->mmu.ptw.walk_cycles += n;
+}
+
 void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *obs)
 {
     /* The RTL's ports are narrower than the C fields: keep only the bits a port has. */
@@ -247,9 +258,7 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
             obs->dma_ready = m->dma.state == DMA_IDLE;
             obs->buf_rdata = m->dma.buf[in->buf_addr];
         }
-        m->mc.count--;
-        if (m->mmu.state == MMU_WALK)
-            m->mmu.ptw.walk_cycles++;
+        count_down(m, 1);
         return;
     }
 
@@ -375,11 +384,6 @@ uint64_t vm_model_quiet_cycles(const struct vm_model *m)
 
 void vm_model_skip(struct vm_model *m, uint64_t n)
 {
-    if (m->soc)
-        m->mc.count -= (unsigned)n;
-    else
-        m->mem.count -= (unsigned)n;
-    if (m->mmu.state == MMU_WALK)
-        m->mmu.ptw.walk_cycles += n;
+    count_down(m, n);
     m->cycles += n;
 }

@@ -145,6 +145,13 @@ public:
     uint64_t cycles() const override { return cycle_; }
 
 private:
+    // A verilated line (VlWide: 32-bit words, least significant first) as 64-bit words.
+    template <class W> static void copy_line(const W &line, uint64_t out[8])
+    {
+        for (size_t w = 0; w < sizeof(line) / 8 && w < 8; w++)
+            out[w] = (uint64_t)line[2 * w] | ((uint64_t)line[2 * w + 1] << 32);
+    }
+
     void observe(vm_obs *o) const
     {
         const V *t = top_.get();
@@ -195,16 +202,11 @@ private:
             o->bus_done_valid = t->obs_bus_done_valid_o;
             o->bus_done_shared = t->obs_bus_done_shared_o;
             o->bus_done_word = t->obs_bus_done_word_o;
-            if (o->bus_mem_write) {  // the line reads as zero otherwise
-                const auto &gl = t->obs_bus_grant_line_o;
-                for (size_t w = 0; w < sizeof(gl) / 8 && w < 8; w++)
-                    o->bus_grant_line[w] = (uint64_t)gl[2 * w] | ((uint64_t)gl[2 * w + 1] << 32);
-            }
-            if (o->bus_done_valid) {  // the line reads as zero otherwise
-                const auto &line = t->obs_bus_done_line_o;
-                for (size_t w = 0; w < sizeof(line) / 8 && w < 8; w++)
-                    o->bus_done_line[w] = (uint64_t)line[2 * w] | ((uint64_t)line[2 * w + 1] << 32);
-            }
+            // Lines read as zero unless their valid is set: copy them only then.
+            if (o->bus_mem_write)
+                copy_line(t->obs_bus_grant_line_o, o->bus_grant_line);
+            if (o->bus_done_valid)
+                copy_line(t->obs_bus_done_line_o, o->bus_done_line);
         }
     }
 
