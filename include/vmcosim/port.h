@@ -7,23 +7,32 @@
 
 #include <stdint.h>
 
+#define VM_MAX_CORES 4
+
 /* Inputs of one core for one cycle. A request is held (req_valid = 1) until a cycle whose observation
  * shows req_ready = 1; that cycle accepts it. A CSR write (csr_we) always takes effect at the edge.
- * Fields wider than their port keep only the port's bits (valid, bare, cont, csr_we, dma_valid, buf_we: 1;
- * op, size, dma_op: 2; csr_addr: 5; buf_addr: 9), in both engines. */
-struct vm_in {
+ * Fields wider than their port keep only the port's bits (valid, bare, cont, csr_we: 1; op, size: 2;
+ * csr_addr: 5), in both engines. */
+struct vm_core_in {
     uint8_t req_valid;
     uint8_t req_op;     /* VM_OP_* */
     uint8_t req_size;   /* bytes = 1 << req_size, 0..3 */
     uint8_t req_bare;   /* physical access: no translation whatever satp says */
-    uint64_t req_addr;
-    uint64_t req_wdata; /* stores: value in the low (1 << req_size) bytes */
     uint8_t req_cont;   /* this request is the next aligned piece of the previous access (statistics
                          * count one access, and one L1 miss if any piece misses) */
     uint8_t csr_we;
-    uint8_t csr_addr;   /* VM_CSR_*: also selects obs.csr_rdata */
+    uint8_t csr_addr;   /* VM_CSR_*: also selects obs.core[].csr_rdata */
+    uint64_t req_addr;
+    uint64_t req_wdata; /* stores: value in the low (1 << req_size) bytes */
     uint64_t csr_wdata;
-    /* page DMA engine (system top): a command is accepted in a cycle whose observation shows dma_ready */
+};
+
+/* Inputs of the whole system for one cycle: core[c] for c < cores (the rest are ignored), and the page
+ * DMA engine (system top). Narrow fields keep only their port's bits (dma_valid, buf_we: 1; dma_op: 2;
+ * buf_addr: 9). */
+struct vm_in {
+    struct vm_core_in core[VM_MAX_CORES];
+    /* page DMA engine: a command is accepted in a cycle whose observation shows dma_ready */
     uint8_t dma_valid;
     uint8_t dma_op;     /* VM_DMA_* */
     uint64_t dma_src, dma_dst;
@@ -33,8 +42,9 @@ struct vm_in {
     uint64_t buf_wdata;
 };
 
-/* Everything observable in one cycle. Keep it free of padding surprises: the checker compares fields. */
-struct vm_obs {
+/* Everything observable of one core in one cycle. Keep it free of padding surprises: the checker compares
+ * fields. */
+struct vm_core_obs {
     /* request port */
     uint8_t req_ready;
     uint8_t resp_valid;
@@ -64,16 +74,25 @@ struct vm_obs {
     uint64_t fill_ppn;
     /* TLB entries whose valid bit falls this cycle (sfence, D-bit upgrade), bit i = entry i */
     uint64_t inval_mask;
-    /* L1 line-state change (index = set * ways + way; VM_MESI_* states) */
+    /* L1 line-state change (index = set * ways + way; VM_MESI_* states). l1_chg_addr: the byte address
+     * (line-aligned) of the line whose state is new_state after the edge; when a fill replaces a valid
+     * victim, old_state is the victim's (a different address). */
     uint8_t l1_chg_valid;
     uint8_t l1_chg_old;
     uint8_t l1_chg_new;
     uint16_t l1_chg_index;
+    uint64_t l1_chg_addr;
+};
+
+/* Everything observable in one cycle: core[c] for c < cores (the rest stay zero), the bus and the DMA
+ * engine. */
+struct vm_obs {
+    struct vm_core_obs core[VM_MAX_CORES];
     /* bus: the transaction granted this cycle (every cache snoops it) and the one completing */
     uint8_t dma_ready;
     uint8_t dma_done;         /* the DMA command's last line completed */
     uint8_t bus_grant_valid;
-    uint8_t bus_grant_master; /* 0: the L1, 1: the DMA engine */
+    uint8_t bus_grant_master; /* c < cores: core c's L1; cores: the DMA engine */
     uint8_t bus_grant_type;   /* VM_BUS_* */
     uint8_t bus_mem_write;    /* the grant writes a line to memory (write-back, or a dirty line supplied) */
     uint8_t bus_done_valid;
@@ -87,6 +106,7 @@ struct vm_obs {
 
 /* Static hardware configuration: fixed from reset to the end of a run. */
 struct vm_hwcfg {
+    uint32_t cores;        /* 1..VM_MAX_CORES, each with its own MMU and L1; several need the L1 */
     uint32_t tlb_entries;  /* 1..64, power of two */
     uint32_t tlb_ways;     /* divides tlb_entries; == entries: fully associative */
     uint32_t tlb_repl;     /* VM_REPL_* */
