@@ -13,15 +13,21 @@
 extern "C" {
 #endif
 
-struct vm_run_result {
-    int mismatch;                 /* 1 when the checker failed (report: vm_sim_report) */
-    uint64_t cycles, cycles_checked, mismatches;
-    /* perf counters as read through the CSR port at the end */
+/* A core's perf counters as read through its CSR port at the end of a run. */
+struct vm_core_counters {
     uint64_t loads, stores, tlb_lookups, tlb_misses, ptw_walks, ptw_walk_cycles, ptw_pte_reads;
     uint64_t l1_accesses, l1_misses, l1_writebacks;   /* demand accesses (an access split in pieces is one) */
     uint64_t l1_hits[3], l1_snoop_hits;                /* hits by state S, E, M; snoop hits */
+};
+
+struct vm_run_result {
+    int mismatch;                 /* 1 when the checker failed (report: vm_sim_report) */
+    uint64_t cycles, cycles_checked, mismatches;
+    unsigned cores;
+    struct vm_core_counters core[VM_MAX_CORES];
+    struct vm_core_counters total;   /* summed over the cores */
     uint64_t bus[7];              /* bus transactions granted, by VM_BUS_* (observed, every master) */
-    uint64_t walker_bus_reads;    /* RdNA of the core's walker (PTE reads that missed the L1) */
+    uint64_t walker_bus_reads;    /* RdNA of the cores' walkers (PTE reads that missed their L1) */
     uint64_t dma_lines_read, dma_lines_written;
     double seconds;               /* wall time of the cycle loop */
 };

@@ -51,6 +51,7 @@ const char *vm_sim_mismatch_field(const struct vm_sim *s);
 /* Reads a word of physical memory (the RTL's when it runs). */
 uint64_t vm_sim_peek(const struct vm_sim *s, uint64_t word_index);
 enum vm_engine vm_sim_engine(const struct vm_sim *s);
+unsigned vm_sim_cores(const struct vm_sim *s);
 /* The model, for fault-injection tests (NULL on the RTL engine). */
 struct vm_model *vm_sim_model(struct vm_sim *s);
 

@@ -42,7 +42,8 @@ void vm_workload_free(struct vm_workload *w);
 /* Writes the workload's initial image (page tables and data) into img. Returns 0, or -1 with a message. */
 int vm_workload_build(struct vm_workload *w, struct vm_image *img, char *err, size_t errlen);
 
-/* Inputs for the next cycle, given the observation of the previous cycle (NULL before the first). */
+/* Inputs for the next cycle (every core's port, the DMA and buffer ports), given the observation of the
+ * previous cycle (NULL before the first). */
 void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct vm_in *in);
 
 /* True once the workload has nothing more to issue and its last request has been answered
@@ -50,15 +51,23 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
 int vm_workload_done(const struct vm_workload *w);
 /* Stops issuing new actions (the one in flight completes). */
 void vm_workload_drain(struct vm_workload *w);
-/* True while a request is offered and waiting for acceptance: until then the driver changes nothing
- * but the perf counter it shows on the CSR read port. */
+/* True while every core has a request offered and waiting for acceptance: until one is accepted the
+ * driver changes nothing but the perf counter it shows on the CSR read ports. */
 int vm_workload_holding(const struct vm_workload *w);
 /* Accounts for n cycles skipped while holding. */
 void vm_workload_skip(struct vm_workload *w, uint64_t n);
 /* True when no request is waiting for acceptance or a response. */
 int vm_workload_idle(const struct vm_workload *w);
 
+/* Driver statistics summed over the cores, and of one core. */
 const struct vm_workload_stats *vm_workload_stats(const struct vm_workload *w);
+const struct vm_workload_stats *vm_workload_core_stats(const struct vm_workload *w, unsigned core);
+
+/* The workload's own end-of-run verdict (e.g. a litmus test's forbidden outcome): 0, or -1 with a
+ * message in err. */
+int vm_workload_check(const struct vm_workload *w, char *err, size_t errlen);
+/* The workload's own report (e.g. a litmus outcome histogram), if it has one. */
+void vm_workload_report(const struct vm_workload *w, FILE *f);
 
 /* Prints "name  description" for every workload. */
 void vm_workload_list(FILE *f);

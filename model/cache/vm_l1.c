@@ -52,6 +52,7 @@ static uint64_t tag_of(const struct vm_l1 *c, uint64_t a)
     unsigned tag_bits = 56 - c->off_bits - c->log_sets;
     return (a >> (c->off_bits + c->log_sets)) & ((1ull << tag_bits) - 1);
 }
+static uint64_t line_addr(const struct vm_l1 *c, uint64_t a) { return a & ~((8ull * c->line_words) - 1); }
 static unsigned word_of(const struct vm_l1 *c, uint64_t a) { return (unsigned)((a >> 3) & (c->line_words - 1)); }
 static unsigned line_of(const struct vm_l1 *c, unsigned set, unsigned way) { return set * c->ways + way; }
 static uint64_t *line_data(const struct vm_l1 *c, unsigned line) { return &c->data[(size_t)line * c->line_words]; }
@@ -150,6 +151,7 @@ void vm_l1_snoop(const struct vm_l1 *c, const struct vm_l1_bus_in *b, struct vm_
     }
     s->change = nw != old;
     s->index = l;
+    s->addr = line_addr(c, b->snoop_addr);
     s->old_state = old;
     s->new_state = nw;
 }
@@ -208,7 +210,7 @@ void vm_l1_next(struct vm_l1 *c, const struct vm_l1_req *r, const struct vm_l1_b
                     uint64_t *wd = &line_data(c, hl)[word_of(c, r->addr)];
                     *wd = merge(*wd, r->wdata, r->strb);
                     if (c->mesi[hl] == VM_MESI_E)
-                        own = (struct vm_l1_change){true, hl, VM_MESI_E, VM_MESI_M};
+                        own = (struct vm_l1_change){true, hl, VM_MESI_E, VM_MESI_M, line_addr(c, r->addr)};
                 }
                 c->state = L1_RESP;
             }
@@ -225,7 +227,8 @@ void vm_l1_next(struct vm_l1 *c, const struct vm_l1_req *r, const struct vm_l1_b
             c->state = L1_FILL_REQ;   /* a snoop took the dirty data before our grant */
         } else if (b->grant) {
             c->writebacks++;
-            own = (struct vm_l1_change){true, cur, VM_MESI_M, VM_MESI_I};
+            own = (struct vm_l1_change){true, cur, VM_MESI_M, VM_MESI_I,
+                                        (c->tag[cur] << (c->off_bits + c->log_sets)) | ((uint64_t)set << c->off_bits)};
             c->state = L1_WB_WAIT;
         }
         break;
@@ -237,7 +240,7 @@ void vm_l1_next(struct vm_l1 *c, const struct vm_l1_req *r, const struct vm_l1_b
         if (b->done) {
             fill = true;
             fill_mesi = c->op == VM_MEMOP_WRITE ? VM_MESI_M : (b->shared ? VM_MESI_S : VM_MESI_E);
-            own = (struct vm_l1_change){true, cur, c->mesi[cur], fill_mesi};
+            own = (struct vm_l1_change){true, cur, c->mesi[cur], fill_mesi, line_addr(c, c->addr)};
             vm_repl_fill(&c->repl, set, c->way, c->policy);
             c->state = L1_IDLE;
         }
@@ -247,7 +250,7 @@ void vm_l1_next(struct vm_l1 *c, const struct vm_l1_req *r, const struct vm_l1_b
             c->state = L1_FILL_REQ;
         } else if (b->done) {
             write_cur = true;
-            own = (struct vm_l1_change){true, cur, VM_MESI_S, VM_MESI_M};
+            own = (struct vm_l1_change){true, cur, VM_MESI_S, VM_MESI_M, line_addr(c, c->addr)};
             c->state = L1_IDLE;
         }
         break;
@@ -274,7 +277,7 @@ void vm_l1_next(struct vm_l1 *c, const struct vm_l1_req *r, const struct vm_l1_b
         c->snoop_hits++;
 
     if (s->change)
-        *chg = (struct vm_l1_change){true, s->index, s->old_state, s->new_state};
+        *chg = (struct vm_l1_change){true, s->index, s->old_state, s->new_state, s->addr};
     else
         *chg = own;
     if (chg->valid)

@@ -54,6 +54,7 @@ struct vm_l1_snoop {
     bool change;
     unsigned index;
     uint8_t old_state, new_state;
+    uint64_t addr;    /* the snooped line's address */
 };
 
 /* What the bus tells this cache in the cycle. */
@@ -66,11 +67,13 @@ struct vm_l1_bus_in {
     uint64_t snoop_addr;
 };
 
-/* A line-state change for the observation. */
+/* A line-state change for the observation; addr: the line-aligned address of the line that is in
+ * new_state after the edge (a fill's, even when old_state was a victim's). */
 struct vm_l1_change {
     bool valid;
     unsigned index;
     uint8_t old_state, new_state;
+    uint64_t addr;
 };
 
 /* sets, ways, line_words: powers of two (line_words 1..8). Returns 0, or -1 when memory is short. */

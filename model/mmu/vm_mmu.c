@@ -29,7 +29,7 @@ struct csr_effect {
     unsigned status;
 };
 
-static void decode_csr(const struct vm_mmu *m, const struct vm_in *in, bool sv32, struct csr_effect *c)
+static void decode_csr(const struct vm_mmu *m, const struct vm_core_in *in, bool sv32, struct csr_effect *c)
 {
     memset(c, 0, sizeof *c);
     c->satp = m->satp;
@@ -87,8 +87,8 @@ static void data_request(struct vm_mem_req *r, uint64_t paddr, unsigned op, unsi
     r->cmp = 0;
 }
 
-void vm_mmu_cycle(struct vm_mmu *m, const struct vm_in *in, const struct vm_mem_view *mv,
-                  struct vm_mem_req *mreq, struct vm_obs *obs)
+void vm_mmu_cycle(struct vm_mmu *m, const struct vm_core_in *in, const struct vm_mem_view *mv,
+                  struct vm_mem_req *mreq, struct vm_core_obs *obs)
 {
     /* Waiting for memory with no CSR write: only the walker's cycle count moves (fast path). */
     if (!in->csr_we && !mv->resp_valid &&

@@ -37,7 +37,7 @@ int vm_mmu_init(struct vm_mmu *m, const struct vm_hwcfg *cfg);
 void vm_mmu_free(struct vm_mmu *m);
 /* One cycle: fills the port and TLB fields of *obs (when obs is not NULL) and the memory request *mreq,
  * then moves the MMU's state across the clock edge. */
-void vm_mmu_cycle(struct vm_mmu *m, const struct vm_in *in, const struct vm_mem_view *mv,
-                  struct vm_mem_req *mreq, struct vm_obs *obs);
+void vm_mmu_cycle(struct vm_mmu *m, const struct vm_core_in *in, const struct vm_mem_view *mv,
+                  struct vm_mem_req *mreq, struct vm_core_obs *obs);
 
 #endif

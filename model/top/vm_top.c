@@ -14,14 +14,15 @@
 #include "../mem/vm_memctl.h"
 #include "../mmu/vm_mmu.h"
 
-/* Two tops, as in rtl/top: vm_top (the MMU straight on a flat memory, l1_size = 0) and vm_soc (MMU, L1,
- * bus, memory controller). Both keep physical memory in mem.words. */
+/* Two tops, as in rtl/top: vm_top (one MMU straight on a flat memory, l1_size = 0) and vm_soc (cores of
+ * an MMU and an L1 each, bus, memory controller, DMA engine). Both keep physical memory in mem.words. */
 struct vm_model {
     struct vm_hwcfg cfg;
     bool soc;
-    struct vm_mmu mmu;
+    unsigned cores;
+    struct vm_mmu mmu[VM_MAX_CORES];
     struct vm_mem_flat mem;
-    struct vm_l1 l1;
+    struct vm_l1 l1[VM_MAX_CORES];
     struct vm_bus bus;
     struct vm_memctl mc;
     struct vm_dma dma;
@@ -36,6 +37,15 @@ static int is_pow2(uint64_t v)
 
 int vm_hwcfg_check(const struct vm_hwcfg *c, char *err, size_t errlen)
 {
+    if (c->cores < 1 || c->cores > VM_MAX_CORES) {
+        snprintf(err, errlen, "cores=%u: must be 1..%u", c->cores, VM_MAX_CORES);
+        return -1;
+    }
+    if (c->cores > 1 && !c->l1_size) {
+        snprintf(err, errlen, "cores=%u needs the L1 caches (l1.size > 0): the cores share memory through the "
+                 "coherent bus", c->cores);
+        return -1;
+    }
     if (!is_pow2(c->tlb_entries) || c->tlb_entries > VM_TLB_MAX_ENTRIES) {
         snprintf(err, errlen, "tlb.entries=%u: must be a power of two from 1 to %u", c->tlb_entries,
                  VM_TLB_MAX_ENTRIES);
@@ -94,14 +104,18 @@ struct vm_model *vm_model_new(const struct vm_hwcfg *cfg, char *err, size_t errl
     m->mem.words = calloc(m->mem.nwords, sizeof(uint64_t));
     if (!m->mem.words)
         goto oom;
-    if (vm_mmu_init(&m->mmu, cfg))
-        goto oom;
     m->soc = cfg->l1_size != 0;
+    m->cores = cfg->cores;
+    for (unsigned c = 0; c < m->cores; c++)
+        if (vm_mmu_init(&m->mmu[c], cfg))
+            goto oom;
     if (m->soc) {
         unsigned line_words = cfg->l1_line / 8;
-        if (vm_l1_init(&m->l1, cfg->l1_size / cfg->l1_line / cfg->l1_ways, cfg->l1_ways, line_words, cfg->l1_repl))
-            goto oom;
-        vm_bus_init(&m->bus, 2);   /* master 0: the L1, master 1: the DMA engine */
+        for (unsigned c = 0; c < m->cores; c++)
+            if (vm_l1_init(&m->l1[c], cfg->l1_size / cfg->l1_line / cfg->l1_ways, cfg->l1_ways, line_words,
+                           cfg->l1_repl))
+                goto oom;
+        vm_bus_init(&m->bus, m->cores + 1);   /* masters 0..cores-1: the L1s; the last: the DMA engine */
         vm_dma_init(&m->dma, line_words, cfg->mem_bytes);
         m->mc.words = m->mem.words;
         m->mc.nwords = m->mem.nwords;
@@ -111,12 +125,7 @@ struct vm_model *vm_model_new(const struct vm_hwcfg *cfg, char *err, size_t errl
     m->inject_fill_flip_at = UINT64_MAX;
     return m;
 oom:
-    if (m) {
-        vm_mmu_free(&m->mmu);
-        vm_l1_free(&m->l1);
-        free(m->mem.words);
-    }
-    free(m);
+    vm_model_free(m);
     snprintf(err, errlen, "out of memory for the model");
     return NULL;
 }
@@ -125,8 +134,10 @@ void vm_model_free(struct vm_model *m)
 {
     if (!m)
         return;
-    vm_mmu_free(&m->mmu);
-    vm_l1_free(&m->l1);
+    for (unsigned c = 0; c < VM_MAX_CORES; c++) {
+        vm_mmu_free(&m->mmu[c]);
+        vm_l1_free(&m->l1[c]);
+    }
     free(m->mem.words);
     free(m);
 }
@@ -168,7 +179,7 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
 
 /* The MMU's memory port as observed (both tops), and the injected fault of the checker proofs. */
 static void observe_mem_port(const struct vm_model *m, const struct vm_mem_req *mreq, const struct vm_mem_view *mv,
-                             struct vm_obs *obs)
+                             struct vm_core_obs *obs)
 {
     obs->mem_req_valid = mreq->valid;
     obs->mem_req_ready = mv->req_ready;
@@ -178,6 +189,7 @@ static void observe_mem_port(const struct vm_model *m, const struct vm_mem_req *
         obs->mem_req_addr = mreq->addr;
         obs->mem_req_wdata = mreq->wdata;
         obs->mem_req_cmp = mreq->cmp;
+        obs->mem_req_cont = mreq->cont;
     }
     obs->mem_resp_valid = mv->resp_valid;
     obs->mem_resp_rdata = mv->resp_valid ? mv->resp_rdata : 0;
@@ -186,33 +198,42 @@ static void observe_mem_port(const struct vm_model *m, const struct vm_mem_req *
 }
 uint64_t vm_model_quiet_cycles(const struct vm_model *m);
 
-/* n quiet cycles (vm_model_quiet_cycles): only the memory countdown and the walker's busy count move. */
+/* n quiet cycles (vm_model_quiet_cycles): only the memory countdown and the walkers' busy counts move. */
 static void count_down(struct vm_model *m, uint64_t n)
 {
     if (m->soc)
         m->mc.count -= (unsigned)n;
     else
         m->mem.count -= (unsigned)n;
-    if (m->mmu.state == MMU_WALK)
-        m->mmu.ptw.walk_cycles += n;
+    for (unsigned c = 0; c < m->cores; c++)
+        if (m->mmu[c].state == MMU_WALK)
+            m->mmu[c].ptw.walk_cycles += n;
+}
+
+/* The RTL's ports are narrower than the C fields: keep only the bits a port has. */
+static void mask_inputs(struct vm_in *in, unsigned cores)
+{
+    for (unsigned c = 0; c < cores; c++) {
+        struct vm_core_in *ci = &in->core[c];
+        ci->req_valid &= 1;
+        ci->req_op &= 3;
+        ci->req_size &= 3;
+        ci->req_bare &= 1;
+        ci->req_cont &= 1;
+        ci->csr_we &= 1;
+        ci->csr_addr &= 31;
+    }
+    in->dma_valid &= 1;
+    in->dma_op &= 3;
+    in->buf_we &= 1;
+    in->buf_addr &= 511;
 }
 
 void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *obs)
 {
-    /* The RTL's ports are narrower than the C fields: keep only the bits a port has. */
     struct vm_in in_bits = *raw;
+    mask_inputs(&in_bits, m->cores);
     const struct vm_in *in = &in_bits;
-    in_bits.req_valid &= 1;
-    in_bits.req_op &= 3;
-    in_bits.req_size &= 3;
-    in_bits.req_bare &= 1;
-    in_bits.req_cont &= 1;
-    in_bits.csr_we &= 1;
-    in_bits.csr_addr &= 31;
-    in_bits.dma_valid &= 1;
-    in_bits.dma_op &= 3;
-    in_bits.buf_we &= 1;
-    in_bits.buf_addr &= 511;
     if (m->soc) {
         step_soc(m, in, obs);
         m->cycles++;
@@ -225,36 +246,60 @@ void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *o
         .resp_rdata = m->mem.rdata,
     };
     struct vm_mem_req mreq;
-    vm_mmu_cycle(&m->mmu, in, &mv, &mreq, obs);
     if (obs)
-        observe_mem_port(m, &mreq, &mv, obs);
+        memset(obs, 0, sizeof *obs);
+    vm_mmu_cycle(&m->mmu[0], &in->core[0], &mv, &mreq, obs ? &obs->core[0] : NULL);
+    if (obs) {
+        observe_mem_port(m, &mreq, &mv, &obs->core[0]);
+        obs->core[0].mem_req_cont = 0;   /* vm_top's flat memory has no continuation port */
+    }
     vm_mem_flat_step(&m->mem, &mreq);
     m->cycles++;
 }
 
 /* vm_soc: evaluated in the RTL's combinational order (memory controller and bus answers, L1 outputs,
- * arbitration and snoop, MMU, L1 request), then every block crosses the edge. */
-static uint64_t soc_csr_read(const struct vm_model *m, unsigned addr)
+ * arbitration and snoop, MMUs, L1 requests), then every block crosses the edge. */
+static uint64_t soc_csr_read(const struct vm_model *m, unsigned c, unsigned addr)
 {
+    const struct vm_l1 *l1 = &m->l1[c];
     switch (addr) {
-    case VM_CSR_PERF_L1_ACCESSES: return m->l1.accesses;
-    case VM_CSR_PERF_L1_MISSES: return m->l1.misses;
-    case VM_CSR_PERF_L1_WRITEBACKS: return m->l1.writebacks;
-    case VM_CSR_PERF_L1_HITS_S: return m->l1.hits[0];
-    case VM_CSR_PERF_L1_HITS_E: return m->l1.hits[1];
-    case VM_CSR_PERF_L1_HITS_M: return m->l1.hits[2];
-    case VM_CSR_PERF_L1_SNOOP_HITS: return m->l1.snoop_hits;
-    default: return vm_mmu_csr_read(&m->mmu, addr);
+    case VM_CSR_PERF_L1_ACCESSES: return l1->accesses;
+    case VM_CSR_PERF_L1_MISSES: return l1->misses;
+    case VM_CSR_PERF_L1_WRITEBACKS: return l1->writebacks;
+    case VM_CSR_PERF_L1_HITS_S: return l1->hits[0];
+    case VM_CSR_PERF_L1_HITS_E: return l1->hits[1];
+    case VM_CSR_PERF_L1_HITS_M: return l1->hits[2];
+    case VM_CSR_PERF_L1_SNOOP_HITS: return l1->snoop_hits;
+    default: return vm_mmu_csr_read(&m->mmu[c], addr);
     }
+}
+
+static bool is_l1_csr(unsigned addr)
+{
+    return addr >= VM_CSR_PERF_L1_ACCESSES && addr <= VM_CSR_PERF_L1_SNOOP_HITS;
+}
+
+/* No input that moves state this cycle: no CSR write, DMA command or buffer write. */
+static bool inputs_quiet(const struct vm_model *m, const struct vm_in *in)
+{
+    if (in->buf_we || in->dma_valid)
+        return false;
+    for (unsigned c = 0; c < m->cores; c++)
+        if (in->core[c].csr_we)
+            return false;
+    return true;
 }
 
 static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs)
 {
+    const unsigned n = m->cores, dma_master = m->cores;
+    if (obs)
+        memset(obs, 0, sizeof *obs);
     /* Fast path: everything waits for the memory controller and no CSR, DMA or buffer input moves. */
-    if (!in->csr_we && !in->buf_we && !in->dma_valid && vm_model_quiet_cycles(m)) {
+    if (inputs_quiet(m, in) && vm_model_quiet_cycles(m)) {
         if (obs) {
-            memset(obs, 0, sizeof *obs);
-            obs->csr_rdata = soc_csr_read(m, in->csr_addr);
+            for (unsigned c = 0; c < n; c++)
+                obs->core[c].csr_rdata = soc_csr_read(m, c, in->core[c].csr_addr);
             obs->dma_ready = m->dma.state == DMA_IDLE;
             obs->buf_rdata = m->dma.buf[in->buf_addr];
         }
@@ -262,11 +307,10 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
         return;
     }
 
-    struct vm_l1_bus_in bi = {0};
     bool mc_resp = vm_memctl_resp_valid(&m->mc);
     uint64_t line[8];
     int done_master = vm_bus_done(&m->bus, mc_resp);
-    bi.done = done_master == 0;
+    struct vm_l1_bus_in bi = {0};   /* what every L1 sees; grant, done and snoop_self are per core */
     bi.shared = m->bus.shared;
     bi.line = m->mc.line;
     if (done_master >= 0) {   /* the controller's line must outlive its own step below */
@@ -275,32 +319,42 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     }
     bi.word = vm_memctl_resp_word(&m->mc);
 
-    struct vm_l1_out lo;
-    vm_l1_outputs(&m->l1, &bi, &lo);
+    struct vm_l1_out lo[VM_MAX_CORES];
+    struct vm_bus_req breqs[VM_MAX_CORES + 1];
+    for (unsigned c = 0; c < n; c++) {
+        bi.done = done_master == (int)c;
+        vm_l1_outputs(&m->l1[c], &bi, &lo[c]);
+        breqs[c] = (struct vm_bus_req){lo[c].bus_req, lo[c].bus_type, lo[c].bus_word, lo[c].bus_addr,
+                                       lo[c].bus_cmp, lo[c].bus_wdata, lo[c].bus_strb, lo[c].bus_line};
+    }
     struct vm_dma_out dout;
     vm_dma_outputs(&m->dma, &dout);
-    struct vm_bus_req breqs[2] = {
-        {lo.bus_req, lo.bus_type, lo.bus_word, lo.bus_addr, lo.bus_cmp, lo.bus_wdata, lo.bus_strb, lo.bus_line},
-        {dout.bus_req, dout.bus_type, 0, dout.bus_addr, 0, 0, 0, dout.bus_line},
-    };
+    breqs[dma_master] = (struct vm_bus_req){dout.bus_req, dout.bus_type, 0, dout.bus_addr, 0, 0, 0, dout.bus_line};
     struct vm_bus_grant g;
     vm_bus_arbitrate(&m->bus, breqs, &g);
     const struct vm_bus_req *breq = &breqs[g.valid ? g.master : 0];
-    bi.grant = g.valid && g.master == 0;
     bi.snoop_valid = g.valid;
-    bi.snoop_self = g.valid && g.master == 0;
     bi.snoop_type = g.type;
     bi.snoop_addr = g.addr;
-    struct vm_l1_snoop sn;
-    vm_l1_snoop(&m->l1, &bi, &sn);
 
-    struct vm_mem_view mv = {
-        .req_ready = vm_l1_ready(&m->l1, g.valid),
-        .resp_valid = lo.resp_valid,
-        .resp_rdata = lo.resp_rdata,
-    };
-    struct vm_mem_req mreq;
-    vm_mmu_cycle(&m->mmu, in, &mv, &mreq, obs);
+    /* Every cache snoops the grant; at most one supplies a dirty line (the bus asserts it). */
+    struct vm_l1_snoop sn[VM_MAX_CORES];
+    const uint64_t *dirty_line = NULL;
+    uint32_t snoop_hits = 0;
+    for (unsigned c = 0; c < n; c++) {
+        bi.snoop_self = g.valid && g.master == c;
+        vm_l1_snoop(&m->l1[c], &bi, &sn[c]);
+        if (sn[c].dirty)
+            dirty_line = sn[c].line;
+        snoop_hits |= (uint32_t)sn[c].hit << c;
+    }
+
+    struct vm_mem_view mv[VM_MAX_CORES];
+    struct vm_mem_req mreq[VM_MAX_CORES];
+    for (unsigned c = 0; c < n; c++) {
+        mv[c] = (struct vm_mem_view){vm_l1_ready(&m->l1[c], g.valid), lo[c].resp_valid, lo[c].resp_rdata};
+        vm_mmu_cycle(&m->mmu[c], &in->core[c], &mv[c], &mreq[c], obs ? &obs->core[c] : NULL);
+    }
 
     /* The memory access of a granted transaction starts in its grant cycle. */
     struct vm_memctl_req mr = {0};
@@ -308,8 +362,8 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
         mr.valid = true;
         mr.addr = g.addr;
         bool own_line = g.type == VM_BUS_WB || g.type == VM_BUS_WLI;
-        mr.write = own_line || sn.dirty;
-        mr.line = own_line ? breq->line : sn.line;
+        mr.write = own_line || dirty_line;
+        mr.line = own_line ? breq->line : dirty_line;
         mr.rmw = g.type == VM_BUS_RMW;
         mr.word = breq->word;
         mr.cmp = breq->cmp;
@@ -318,37 +372,46 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     }
     vm_memctl_step(&m->mc, &mr);
     if (obs && mr.valid && mr.write)   /* before the blocks below move their lines */
-        memcpy(obs->bus_grant_line, mr.line, m->l1.line_words * sizeof(uint64_t));
+        memcpy(obs->bus_grant_line, mr.line, m->l1[0].line_words * sizeof(uint64_t));
 
-    /* The L1's counters share the core's CSR read port (values before this edge). */
-    uint64_t l1_csr = soc_csr_read(m, in->csr_addr);
-    struct vm_l1_req lr = {mreq.valid, mreq.walk, mreq.cont, mreq.op, mreq.strb, mreq.addr, mreq.wdata, mreq.cmp};
-    struct vm_l1_change chg;
-    bool seed_we = in->csr_we && in->csr_addr == VM_CSR_LFSR_SEED;
-    vm_l1_next(&m->l1, &lr, &bi, &sn, seed_we, (uint32_t)in->csr_wdata, &chg);
+    for (unsigned c = 0; c < n; c++) {
+        const struct vm_core_in *ci = &in->core[c];
+        /* The L1's counters share the core's CSR read port (values before this edge). */
+        if (obs && is_l1_csr(ci->csr_addr))
+            obs->core[c].csr_rdata = soc_csr_read(m, c, ci->csr_addr);
+        struct vm_l1_req lr = {mreq[c].valid, mreq[c].walk, mreq[c].cont, mreq[c].op, mreq[c].strb,
+                               mreq[c].addr, mreq[c].wdata, mreq[c].cmp};
+        struct vm_l1_change chg;
+        bool seed_we = ci->csr_we && ci->csr_addr == VM_CSR_LFSR_SEED;
+        bi.grant = g.valid && g.master == c;
+        bi.done = done_master == (int)c;
+        bi.snoop_self = g.valid && g.master == c;
+        vm_l1_next(&m->l1[c], &lr, &bi, &sn[c], seed_we, (uint32_t)ci->csr_wdata, &chg);
+        if (!obs)
+            continue;
+        struct vm_core_obs *co = &obs->core[c];
+        observe_mem_port(m, &mreq[c], &mv[c], co);
+        co->l1_chg_valid = chg.valid;
+        if (chg.valid) {
+            co->l1_chg_index = (uint16_t)chg.index;
+            co->l1_chg_old = chg.old_state;
+            co->l1_chg_new = chg.new_state;
+            co->l1_chg_addr = chg.addr;
+        }
+    }
     uint64_t buf_rdata = m->dma.buf[in->buf_addr];
-    bool dma_done = vm_dma_next(&m->dma, in->dma_valid, in->dma_op, in->dma_src, in->dma_dst, done_master == 1, line,
-                                in->buf_we, in->buf_addr, in->buf_wdata);
-    vm_bus_next(&m->bus, &g, sn.hit ? 1u : 0u, mc_resp);
+    bool dma_done = vm_dma_next(&m->dma, in->dma_valid, in->dma_op, in->dma_src, in->dma_dst,
+                                done_master == (int)dma_master, line, in->buf_we, in->buf_addr, in->buf_wdata);
+    vm_bus_next(&m->bus, &g, snoop_hits, mc_resp);
 
     if (!obs)
         return;
-    if (in->csr_addr >= VM_CSR_PERF_L1_ACCESSES && in->csr_addr <= VM_CSR_PERF_L1_SNOOP_HITS)
-        obs->csr_rdata = l1_csr;
-    observe_mem_port(m, &mreq, &mv, obs);
-    obs->mem_req_cont = mreq.valid && mreq.cont;
-    obs->l1_chg_valid = chg.valid;
-    if (chg.valid) {
-        obs->l1_chg_index = (uint16_t)chg.index;
-        obs->l1_chg_old = chg.old_state;
-        obs->l1_chg_new = chg.new_state;
-    }
     obs->dma_ready = dout.ready;
     obs->dma_done = dma_done;
     obs->buf_rdata = buf_rdata;
     obs->bus_grant_valid = g.valid;
-    obs->bus_grant_master = g.valid && g.master == 1;
     if (g.valid) {
+        obs->bus_grant_master = (uint8_t)g.master;
         obs->bus_grant_type = (uint8_t)g.type;
         obs->bus_grant_addr = g.addr;
     }
@@ -357,23 +420,33 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     if (done_master >= 0) {
         obs->bus_done_shared = bi.shared;
         obs->bus_done_word = bi.word;
-        memcpy(obs->bus_done_line, line, m->l1.line_words * sizeof(uint64_t));
+        memcpy(obs->bus_done_line, line, m->l1[0].line_words * sizeof(uint64_t));
     }
+}
+
+/* A core whose MMU waits for memory while its L1 waits for the bus. */
+static bool core_waits(const struct vm_model *m, unsigned c)
+{
+    const struct vm_mmu *u = &m->mmu[c];
+    bool waiting = u->state == MMU_DATA_WAIT ||
+                   (u->state == MMU_WALK && (u->ptw.state == PTW_WAIT || u->ptw.state == PTW_CAS_WAIT));
+    if (!waiting)
+        return false;
+    if (!m->soc)
+        return true;
+    enum vm_l1_state s = m->l1[c].state;
+    return s == L1_FILL_REQ || s == L1_NA_REQ || s == L1_RMW_REQ || s == L1_WB_WAIT;
 }
 
 uint64_t vm_model_quiet_cycles(const struct vm_model *m)
 {
-    const struct vm_mmu *u = &m->mmu;
-    bool waiting = u->state == MMU_DATA_WAIT ||
-                   (u->state == MMU_WALK && (u->ptw.state == PTW_WAIT || u->ptw.state == PTW_CAS_WAIT));
-    if (!waiting)
-        return 0;
+    for (unsigned c = 0; c < m->cores; c++)
+        if (!core_waits(m, c))
+            return 0;
     if (m->soc) {
-        /* The L1 waits for the bus, which waits for the memory controller (the DMA engine, if busy, waits
+        /* Every L1 waits for the bus, which waits for the memory controller (the DMA engine, if busy, waits
          * too: nothing is granted or completed before the controller answers). */
-        enum vm_l1_state s = m->l1.state;
-        bool l1_waits = s == L1_FILL_REQ || s == L1_NA_REQ || s == L1_RMW_REQ || s == L1_WB_WAIT;
-        if (!l1_waits || !m->bus.busy || m->bus.upgr || m->mc.rmw || m->mc.count < 2)
+        if (!m->bus.busy || m->bus.upgr || m->mc.rmw || m->mc.count < 2)
             return 0;
         return m->mc.count - 1;
     }

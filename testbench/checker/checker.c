@@ -35,40 +35,54 @@ struct vm_checker {
     char report[REPORT_MAX];
 };
 
-/* Every observable field, so a difference is named and printed the same way everywhere. */
+/* Every observable field, so a difference is named and printed the same way everywhere: the fields of
+ * each core ("core1.resp_rdata"), then the bus and DMA fields. */
 struct field {
-    const char *name;
+    char name[32];
     size_t offset, size;
 };
+#define C(name) {#name, offsetof(struct vm_core_obs, name), sizeof(((struct vm_core_obs *)0)->name)}
+static const struct field kCoreFields[] = {
+    C(req_ready),     C(resp_valid),    C(resp_fault),    C(resp_cause),  C(resp_rdata),
+    C(resp_tval),     C(csr_rdata),     C(mem_req_valid), C(mem_req_ready), C(mem_req_cont), C(mem_req_op),
+    C(mem_req_strb),  C(mem_req_addr),  C(mem_req_wdata), C(mem_req_cmp), C(mem_resp_valid), C(mem_resp_rdata),
+    C(fill_valid),    C(fill_level),    C(fill_perm),     C(fill_index),  C(fill_asid),
+    C(fill_vpn),      C(fill_ppn),      C(inval_mask),
+    C(l1_chg_valid),  C(l1_chg_old),    C(l1_chg_new),    C(l1_chg_index), C(l1_chg_addr),
+};
+#undef C
 #define F(name) {#name, offsetof(struct vm_obs, name), sizeof(((struct vm_obs *)0)->name)}
-static const struct field kFields[] = {
-    F(req_ready),     F(resp_valid),    F(resp_fault),    F(resp_cause),  F(resp_rdata),
-    F(resp_tval),     F(csr_rdata),     F(mem_req_valid), F(mem_req_ready), F(mem_req_cont), F(mem_req_op),  F(mem_req_strb),
-    F(mem_req_addr),  F(mem_req_wdata), F(mem_req_cmp),   F(mem_resp_valid), F(mem_resp_rdata),
-    F(fill_valid),    F(fill_level),    F(fill_perm),     F(fill_index),  F(fill_asid),
-    F(fill_vpn),      F(fill_ppn),      F(inval_mask),
-    F(l1_chg_valid),  F(l1_chg_old),    F(l1_chg_new),    F(l1_chg_index),
+#define L(name, k) {#name "[" #k "]", offsetof(struct vm_obs, name[k]), 8}
+static const struct field kBusFields[] = {
     F(dma_ready),     F(dma_done),      F(buf_rdata),     F(bus_grant_master),
     F(bus_grant_valid), F(bus_grant_type), F(bus_mem_write), F(bus_done_valid), F(bus_done_shared),
     F(bus_grant_addr), F(bus_done_word),
-    {"bus_done_line[0]", offsetof(struct vm_obs, bus_done_line[0]), 8},
-    {"bus_done_line[1]", offsetof(struct vm_obs, bus_done_line[1]), 8},
-    {"bus_done_line[2]", offsetof(struct vm_obs, bus_done_line[2]), 8},
-    {"bus_done_line[3]", offsetof(struct vm_obs, bus_done_line[3]), 8},
-    {"bus_done_line[4]", offsetof(struct vm_obs, bus_done_line[4]), 8},
-    {"bus_done_line[5]", offsetof(struct vm_obs, bus_done_line[5]), 8},
-    {"bus_done_line[6]", offsetof(struct vm_obs, bus_done_line[6]), 8},
-    {"bus_done_line[7]", offsetof(struct vm_obs, bus_done_line[7]), 8},
-    {"bus_grant_line[0]", offsetof(struct vm_obs, bus_grant_line[0]), 8},
-    {"bus_grant_line[1]", offsetof(struct vm_obs, bus_grant_line[1]), 8},
-    {"bus_grant_line[2]", offsetof(struct vm_obs, bus_grant_line[2]), 8},
-    {"bus_grant_line[3]", offsetof(struct vm_obs, bus_grant_line[3]), 8},
-    {"bus_grant_line[4]", offsetof(struct vm_obs, bus_grant_line[4]), 8},
-    {"bus_grant_line[5]", offsetof(struct vm_obs, bus_grant_line[5]), 8},
-    {"bus_grant_line[6]", offsetof(struct vm_obs, bus_grant_line[6]), 8},
-    {"bus_grant_line[7]", offsetof(struct vm_obs, bus_grant_line[7]), 8},
+    L(bus_done_line, 0), L(bus_done_line, 1), L(bus_done_line, 2), L(bus_done_line, 3),
+    L(bus_done_line, 4), L(bus_done_line, 5), L(bus_done_line, 6), L(bus_done_line, 7),
+    L(bus_grant_line, 0), L(bus_grant_line, 1), L(bus_grant_line, 2), L(bus_grant_line, 3),
+    L(bus_grant_line, 4), L(bus_grant_line, 5), L(bus_grant_line, 6), L(bus_grant_line, 7),
 };
 #undef F
+#undef L
+#define NCORE_FIELDS (sizeof kCoreFields / sizeof kCoreFields[0])
+#define NFIELDS (VM_MAX_CORES * NCORE_FIELDS + sizeof kBusFields / sizeof kBusFields[0])
+static struct field kFields[NFIELDS];
+
+/* Builds the flat table once (idempotent: every call writes the same values). */
+static void init_fields(void)
+{
+    size_t n = 0;
+    for (unsigned c = 0; c < VM_MAX_CORES; c++) {
+        for (size_t i = 0; i < NCORE_FIELDS; i++, n++) {
+            snprintf(kFields[n].name, sizeof kFields[n].name, "core%u.%s", c, kCoreFields[i].name);
+            kFields[n].offset = offsetof(struct vm_obs, core[0]) + c * sizeof(struct vm_core_obs) +
+                                kCoreFields[i].offset;
+            kFields[n].size = kCoreFields[i].size;
+        }
+    }
+    for (size_t i = 0; i < sizeof kBusFields / sizeof kBusFields[0]; i++, n++)
+        kFields[n] = kBusFields[i];
+}
 
 static uint64_t field_value(const struct vm_obs *o, const struct field *f)
 {
@@ -82,6 +96,7 @@ struct vm_checker *vm_checker_new(uint64_t seed, const char *replay_cmd)
     struct vm_checker *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
+    init_fields();
     c->seed = seed;
     if (replay_cmd) {
         size_t n = strlen(replay_cmd) + 1;
@@ -104,8 +119,13 @@ void vm_checker_free(struct vm_checker *c)
 
 static bool is_event(const struct vm_obs *o)
 {
-    return o->resp_valid || o->mem_req_valid || o->mem_resp_valid || o->fill_valid || o->inval_mask ||
-           o->l1_chg_valid || o->bus_grant_valid || o->bus_done_valid;
+    for (unsigned c = 0; c < VM_MAX_CORES; c++) {
+        const struct vm_core_obs *k = &o->core[c];
+        if (k->resp_valid || k->mem_req_valid || k->mem_resp_valid || k->fill_valid || k->inval_mask ||
+            k->l1_chg_valid)
+            return true;
+    }
+    return o->bus_grant_valid || o->bus_done_valid;
 }
 
 static void remember(struct history *h, uint64_t cycle, const struct vm_obs *o)
@@ -117,13 +137,17 @@ static void remember(struct history *h, uint64_t cycle, const struct vm_obs *o)
         h->count++;
 }
 
-void vm_obs_format(const struct vm_obs *o, char *buf, size_t len)
+static int format_core(const struct vm_core_obs *o, unsigned core, char *buf, size_t len)
 {
-    int n = snprintf(buf, len, "ready=%u", o->req_ready);
-    if (o->resp_valid && o->resp_fault)
+    bool active = o->resp_valid || o->mem_req_valid || o->mem_resp_valid || o->fill_valid || o->inval_mask ||
+                  o->l1_chg_valid;
+    if (core > 0 && !active)
+        return 0;
+    int n = snprintf(buf, len, "%s[core%u] ready=%u", core ? " " : "", core, o->req_ready);
+    if (o->resp_valid && o->resp_fault && (size_t)n < len)
         n += snprintf(buf + n, len - (size_t)n, " RESP fault cause=%u tval=%#" PRIx64, o->resp_cause,
                       o->resp_tval);
-    else if (o->resp_valid)
+    else if (o->resp_valid && (size_t)n < len)
         n += snprintf(buf + n, len - (size_t)n, " RESP rdata=%#" PRIx64, o->resp_rdata);
     if (o->mem_req_valid && (size_t)n < len)
         n += snprintf(buf + n, len - (size_t)n, " MEMREQ op=%u addr=%#" PRIx64 " strb=%#x wdata=%#" PRIx64
@@ -137,10 +161,19 @@ void vm_obs_format(const struct vm_obs *o, char *buf, size_t len)
     if (o->inval_mask && (size_t)n < len)
         n += snprintf(buf + n, len - (size_t)n, " INVAL mask=%#" PRIx64, o->inval_mask);
     if (o->l1_chg_valid && (size_t)n < len)
-        n += snprintf(buf + n, len - (size_t)n, " L1 line %u %c->%c", o->l1_chg_index, "ISEM"[o->l1_chg_old & 3],
-                      "ISEM"[o->l1_chg_new & 3]);
+        n += snprintf(buf + n, len - (size_t)n, " L1 line %u (%#" PRIx64 ") %c->%c", o->l1_chg_index,
+                      o->l1_chg_addr, "ISEM"[o->l1_chg_old & 3], "ISEM"[o->l1_chg_new & 3]);
+    return (size_t)n < len ? n : (int)len - 1;
+}
+
+void vm_obs_format(const struct vm_obs *o, char *buf, size_t len)
+{
+    int n = 0;
+    buf[0] = 0;
+    for (unsigned c = 0; c < VM_MAX_CORES && (size_t)n < len; c++)
+        n += format_core(&o->core[c], c, buf + n, len - (size_t)n);
     if (o->bus_grant_valid && (size_t)n < len)
-        n += snprintf(buf + n, len - (size_t)n, " BUS grant %s%s addr=%#" PRIx64 "%s", o->bus_grant_master ? "DMA " : "",
+        n += snprintf(buf + n, len - (size_t)n, " BUS grant master %u %s addr=%#" PRIx64 "%s", o->bus_grant_master,
                       (const char *[]){"BusRd", "BusRdX", "BusUpgr", "WriteBack", "RdNA", "RMW", "WLI", "?"}[o->bus_grant_type & 7],
                       o->bus_grant_addr, o->bus_mem_write ? " (memory written)" : "");
     if (o->bus_done_valid && (size_t)n < len)
@@ -194,7 +227,7 @@ static void fail(struct vm_checker *c, uint64_t cycle, const struct field *f, co
                        "LOCKSTEP MISMATCH at cycle %" PRIu64 ": field %s: expected (model) %#" PRIx64
                        ", got (RTL) %#" PRIx64 "\n", cycle, f->name, field_value(expected, f),
                        field_value(got, f));
-    for (size_t i = 0; i < sizeof kFields / sizeof kFields[0]; i++) {
+    for (size_t i = 0; i < NFIELDS; i++) {
         const struct field *o = &kFields[i];
         if (o != f && field_value(expected, o) != field_value(got, o))
             at = append(c->report, at, "  also differs: %s expected %#" PRIx64 " got %#" PRIx64 "\n", o->name,
@@ -218,7 +251,7 @@ int vm_checker_step(struct vm_checker *c, uint64_t cycle, const struct vm_obs *e
     for (size_t i = 0; i < sizeof *got / 8; i++)
         diff |= ew[i] ^ gw[i];
     if (diff) {
-        for (size_t i = 0; i < sizeof kFields / sizeof kFields[0]; i++) {
+        for (size_t i = 0; i < NFIELDS; i++) {
             if (field_value(expected, &kFields[i]) != field_value(got, &kFields[i])) {
                 fail(c, cycle, &kFields[i], expected, got);
                 return -1;

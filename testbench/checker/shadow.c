@@ -1,5 +1,9 @@
 /* Data-value invariant monitor (include/vmcosim/shadow.h). One request is in flight at a time per core
- * (the MMU blocks), so a store takes effect at its response and the next request sees it. */
+ * (the MMU blocks), so a store takes effect at its response and the next request sees it. Across cores
+ * the order is the coherence order: a core can read another's store only through a bus transaction
+ * granted after that store was performed, and a store answers at most one cycle after it is performed;
+ * so responses in one cycle never depend on each other's stores, and loads are checked before the
+ * cycle's stores apply. */
 #include <vmcosim/contract.h>
 #include <vmcosim/shadow.h>
 
@@ -18,8 +22,8 @@ struct pending {
 struct vm_shadow {
     uint64_t *words;
     uint64_t nwords;
-    struct pending req;
-    unsigned line_words;
+    struct pending req[VM_MAX_CORES];
+    unsigned cores, line_words, dma_master;
     bool bus_dma_read;           /* the bus transaction in flight is a DMA read */
     uint64_t bus_addr, bus_cycle;
     uint64_t dma_line[8];        /* what that read must return: memory as of its grant */
@@ -28,7 +32,7 @@ struct vm_shadow {
     char report[512];
 };
 
-struct vm_shadow *vm_shadow_new(const uint64_t *image, uint64_t nwords, unsigned line_words)
+struct vm_shadow *vm_shadow_new(const uint64_t *image, uint64_t nwords, unsigned cores, unsigned line_words)
 {
     struct vm_shadow *s = calloc(1, sizeof *s);
     if (!s || !(s->words = malloc(nwords * sizeof *s->words))) {
@@ -37,6 +41,8 @@ struct vm_shadow *vm_shadow_new(const uint64_t *image, uint64_t nwords, unsigned
     }
     memcpy(s->words, image, nwords * sizeof *s->words);
     s->nwords = nwords;
+    s->cores = cores;
+    s->dma_master = cores;
     s->line_words = line_words;
     return s;
 }
@@ -58,42 +64,59 @@ static uint64_t strb_bits(uint8_t strb)
     return m;
 }
 
-static int violation(struct vm_shadow *s, uint64_t cycle, const char *what, uint64_t got, uint64_t want)
+static int violation(struct vm_shadow *s, uint64_t cycle, const char *who, const char *what,
+                     const struct pending *p, uint64_t got, uint64_t want)
 {
     s->failed = true;
     snprintf(s->report, sizeof s->report,
-             "DATA-VALUE VIOLATION at cycle %" PRIu64 ": %s of physical address %#" PRIx64
+             "DATA-VALUE VIOLATION at cycle %" PRIu64 ": %s: %s of physical address %#" PRIx64
              " (requested at cycle %" PRIu64 ") returned %#" PRIx64 ", the last store left %#" PRIx64 "\n",
-             cycle, what, s->req.addr, s->req.cycle, got, want);
+             cycle, who, what, p->addr, p->cycle, got, want);
     return -1;
+}
+
+static uint64_t *word_at(struct vm_shadow *s, uint64_t addr) { return &s->words[(addr >> 3) % s->nwords]; }
+
+/* A response's read side: loads and the old value of a compare-and-swap must equal the shadow. */
+static int check_read(struct vm_shadow *s, uint64_t cycle, unsigned core, const struct vm_core_obs *o)
+{
+    struct pending *p = &s->req[core];
+    if (p->op != VM_MEMOP_READ && p->op != VM_MEMOP_CAS)
+        return 0;
+    s->loads_checked++;
+    uint64_t want = *word_at(s, p->addr);
+    if (o->mem_resp_rdata == want)
+        return 0;
+    char who[16];
+    snprintf(who, sizeof who, "core %u", core);
+    return violation(s, cycle, who, p->op == VM_MEMOP_READ ? "load" : "compare-and-swap", p, o->mem_resp_rdata,
+                     want);
+}
+
+/* A response's write side: stores, and a compare-and-swap whose compare succeeded. */
+static void apply_write(struct vm_shadow *s, unsigned core)
+{
+    struct pending *p = &s->req[core];
+    uint64_t *w = word_at(s, p->addr);
+    uint64_t m = strb_bits(p->strb);
+    if (p->op == VM_MEMOP_WRITE || (p->op == VM_MEMOP_CAS && ((*w ^ p->cmp) & m) == 0))
+        *w = (*w & ~m) | (p->wdata & m);
 }
 
 int vm_shadow_step(struct vm_shadow *s, uint64_t cycle, const struct vm_obs *o)
 {
     if (s->failed)
         return -1;
-    if (o->mem_resp_valid && s->req.valid) {
-        uint64_t *w = &s->words[(s->req.addr >> 3) % s->nwords];
-        uint64_t m = strb_bits(s->req.strb);
-        s->req.valid = false;
-        switch (s->req.op) {
-        case VM_MEMOP_READ:
-            s->loads_checked++;
-            if (o->mem_resp_rdata != *w)
-                return violation(s, cycle, "load", o->mem_resp_rdata, *w);
-            break;
-        case VM_MEMOP_WRITE:
-            *w = (*w & ~m) | (s->req.wdata & m);
-            break;
-        case VM_MEMOP_CAS:
-            s->loads_checked++;
-            if (o->mem_resp_rdata != *w)
-                return violation(s, cycle, "compare-and-swap", o->mem_resp_rdata, *w);
-            if (((*w ^ s->req.cmp) & m) == 0)
-                *w = (*w & ~m) | (s->req.wdata & m);
-            break;
-        default:
-            break;
+    bool resp[VM_MAX_CORES] = {0};
+    for (unsigned c = 0; c < s->cores; c++) {
+        resp[c] = o->core[c].mem_resp_valid && s->req[c].valid;
+        if (resp[c] && check_read(s, cycle, c, &o->core[c]))
+            return -1;
+    }
+    for (unsigned c = 0; c < s->cores; c++) {
+        if (resp[c]) {
+            apply_write(s, c);
+            s->req[c].valid = false;
         }
     }
     /* The DMA engine on the bus: its reads must see the latest values, its writes (WLI) change them. */
@@ -102,26 +125,28 @@ int vm_shadow_step(struct vm_shadow *s, uint64_t cycle, const struct vm_obs *o)
         for (unsigned k = 0; k < s->line_words; k++) {
             uint64_t w = s->dma_line[k];
             if (o->bus_done_line[k] != w) {
-                s->req.addr = s->bus_addr + 8 * k;
-                s->req.cycle = s->bus_cycle;
-                return violation(s, cycle, "DMA read", o->bus_done_line[k], w);
+                struct pending p = {.addr = s->bus_addr + 8 * k, .cycle = s->bus_cycle};
+                return violation(s, cycle, "DMA engine", "line read", &p, o->bus_done_line[k], w);
             }
         }
     }
-    if (o->bus_grant_valid && o->bus_grant_master) {
+    if (o->bus_grant_valid && o->bus_grant_master == s->dma_master) {
         s->bus_addr = o->bus_grant_addr;
         s->bus_cycle = cycle;
         s->bus_dma_read = o->bus_grant_type == VM_BUS_RDNA;
         /* The read takes the line as it is at its grant (the snoop and the memory read happen then). */
         for (unsigned k = 0; s->bus_dma_read && k < s->line_words; k++)
-            s->dma_line[k] = s->words[((o->bus_grant_addr >> 3) + k) % s->nwords];
+            s->dma_line[k] = *word_at(s, o->bus_grant_addr + 8 * k);
         if (o->bus_grant_type == VM_BUS_WLI)
             for (unsigned k = 0; k < s->line_words; k++)
-                s->words[((o->bus_grant_addr >> 3) + k) % s->nwords] = o->bus_grant_line[k];
+                *word_at(s, o->bus_grant_addr + 8 * k) = o->bus_grant_line[k];
     }
-    if (o->mem_req_valid && o->mem_req_ready)
-        s->req = (struct pending){true, o->mem_req_op, o->mem_req_strb, o->mem_req_addr, o->mem_req_wdata,
-                                  o->mem_req_cmp, cycle};
+    for (unsigned c = 0; c < s->cores; c++) {
+        const struct vm_core_obs *k = &o->core[c];
+        if (k->mem_req_valid && k->mem_req_ready)
+            s->req[c] = (struct pending){true, k->mem_req_op, k->mem_req_strb, k->mem_req_addr, k->mem_req_wdata,
+                                        k->mem_req_cmp, cycle};
+    }
     return 0;
 }
 

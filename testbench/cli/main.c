@@ -195,15 +195,19 @@ static int cmd_run(int argc, char **argv)
 
     struct vm_run_result res;
     int mismatch = vm_run(sim, wl, o.max_cycles, &res);
-    struct vm_run_stats st = {.run = &res, .workload = vm_workload_stats(wl)};
+    struct vm_run_stats st = {.run = &res, .wl = wl};
     if (mismatch) {
         fprintf(stderr, "%s", vm_sim_report(sim));
+        rc = EXIT_MISMATCH;
+    } else if (vm_workload_check(wl, err, sizeof err)) {
+        fprintf(stderr, "vmcosim: %s\n", err);   /* the workload's own verdict, e.g. a forbidden litmus outcome */
         rc = EXIT_MISMATCH;
     } else {
         rc = 0;
     }
     const char *what = o.trace ? o.trace : o.workload;
     vm_stats_print_summary(stdout, &o.cfg, what, engine_name(o.engine), o.seed, &st);
+    vm_workload_report(wl, stdout);
     if (o.stats_json && vm_stats_write_json(o.stats_json, &o.cfg, what, engine_name(o.engine), o.seed,
                                             &st, err, sizeof err)) {
         fprintf(stderr, "vmcosim: %s\n", err);

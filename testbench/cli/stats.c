@@ -21,27 +21,45 @@ static const struct { unsigned cause; const char *name; } kCauses[] = {
 };
 #define NCAUSES (sizeof kCauses / sizeof kCauses[0])
 
+/* Per-core TLB and L1 figures, one line each (several cores). */
+static void print_cores(FILE *f, const struct vm_config *cfg, const struct vm_run_stats *s)
+{
+    for (unsigned c = 0; c < s->run->cores; c++) {
+        const struct vm_core_counters *k = &s->run->core[c];
+        fprintf(f, "  core %u            %12" PRIu64 "   requests, TLB hit rate %.2f %%, %" PRIu64 " walks",
+                c, vm_workload_core_stats(s->wl, c)->requests, 100.0 * (1.0 - ratio(k->tlb_misses, k->tlb_lookups)),
+                k->ptw_walks);
+        if (cfg->l1_size)
+            fprintf(f, ", L1 hit rate %.2f %% (%" PRIu64 " misses, %" PRIu64 " write-backs, %" PRIu64 " snoop hits)",
+                    100.0 * (1.0 - ratio(k->l1_misses, k->l1_accesses)), k->l1_misses, k->l1_writebacks,
+                    k->l1_snoop_hits);
+        fprintf(f, "\n");
+    }
+}
+
 void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *workload, const char *engine,
                             uint64_t seed, const struct vm_run_stats *s)
 {
+    const struct vm_workload_stats *ws = vm_workload_stats(s->wl);
     char mode[16], repl[16];
     vm_config_get(cfg, "vm.mode", mode, sizeof mode);
     vm_config_get(cfg, "tlb.repl", repl, sizeof repl);
-    fprintf(f, "vmcosim %s: workload %s, seed %" PRIu64 ", %s, TLB %ux%u %s, mem latency %u\n", engine, workload,
-            seed, mode, cfg->tlb_entries, cfg->tlb_ways, repl, cfg->mem_latency);
+    fprintf(f, "vmcosim %s: workload %s, seed %" PRIu64 ", %u core%s, %s, TLB %ux%u %s, mem latency %u\n", engine,
+            workload, seed, cfg->cores, cfg->cores > 1 ? "s" : "", mode, cfg->tlb_entries, cfg->tlb_ways, repl,
+            cfg->mem_latency);
     fprintf(f, "  cycles            %12" PRIu64 "   (%.2f M cycles/s)\n", s->run->cycles,
             s->run->seconds > 0 ? (double)s->run->cycles / s->run->seconds / 1e6 : 0.0);
     fprintf(f, "  requests          %12" PRIu64 "   loads %" PRIu64 ", stores %" PRIu64 "\n",
-            s->workload->requests, s->run->loads, s->run->stores);
-    fprintf(f, "  TLB lookups       %12" PRIu64 "   hit rate %.2f %%\n", s->run->tlb_lookups,
-            100.0 * (1.0 - ratio(s->run->tlb_misses, s->run->tlb_lookups)));
-    fprintf(f, "  page-table walks  %12" PRIu64 "   %.2f cycles/walk, %.2f PTE reads/walk\n", s->run->ptw_walks,
-            ratio(s->run->ptw_walk_cycles, s->run->ptw_walks), ratio(s->run->ptw_pte_reads, s->run->ptw_walks));
+            ws->requests, s->run->total.loads, s->run->total.stores);
+    fprintf(f, "  TLB lookups       %12" PRIu64 "   hit rate %.2f %%\n", s->run->total.tlb_lookups,
+            100.0 * (1.0 - ratio(s->run->total.tlb_misses, s->run->total.tlb_lookups)));
+    fprintf(f, "  page-table walks  %12" PRIu64 "   %.2f cycles/walk, %.2f PTE reads/walk\n", s->run->total.ptw_walks,
+            ratio(s->run->total.ptw_walk_cycles, s->run->total.ptw_walks), ratio(s->run->total.ptw_pte_reads, s->run->total.ptw_walks));
     if (cfg->l1_size) {
         fprintf(f, "  L1 accesses       %12" PRIu64 "   hit rate %.2f %% (hits in M %" PRIu64 ", E %" PRIu64 ", S %" PRIu64
                 "), %" PRIu64 " misses, %" PRIu64 " write-backs, %" PRIu64 " snoop hits\n",
-                s->run->l1_accesses, 100.0 * (1.0 - ratio(s->run->l1_misses, s->run->l1_accesses)), s->run->l1_hits[2],
-                s->run->l1_hits[1], s->run->l1_hits[0], s->run->l1_misses, s->run->l1_writebacks, s->run->l1_snoop_hits);
+                s->run->total.l1_accesses, 100.0 * (1.0 - ratio(s->run->total.l1_misses, s->run->total.l1_accesses)), s->run->total.l1_hits[2],
+                s->run->total.l1_hits[1], s->run->total.l1_hits[0], s->run->total.l1_misses, s->run->total.l1_writebacks, s->run->total.l1_snoop_hits);
         uint64_t total = 0;
         for (unsigned i = 0; i < 7; i++)
             total += s->run->bus[i];
@@ -50,20 +68,22 @@ void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *wo
                 s->run->bus[VM_BUS_RD], s->run->bus[VM_BUS_RDX], s->run->bus[VM_BUS_UPGR], s->run->bus[VM_BUS_WB],
                 s->run->walker_bus_reads, s->run->bus[VM_BUS_RMW]);
         fprintf(f, "  page DMA          %12" PRIu64 "   commands, %" PRIu64 " bytes read, %" PRIu64 " bytes written\n",
-                s->workload->dma_commands, s->run->dma_lines_read * cfg->l1_line,
+                ws->dma_commands, s->run->dma_lines_read * cfg->l1_line,
                 s->run->dma_lines_written * cfg->l1_line);
     }
-    fprintf(f, "  faults            %12" PRIu64, s->workload->faults);
+    if (s->run->cores > 1)
+        print_cores(f, cfg, s);
+    fprintf(f, "  faults            %12" PRIu64, ws->faults);
     const char *sep = "   ";
     for (unsigned i = 0; i < NCAUSES; i++) {
-        uint64_t n = s->workload->by_cause[kCauses[i].cause];
+        uint64_t n = ws->by_cause[kCauses[i].cause];
         if (n) {
             fprintf(f, "%s%s %" PRIu64, sep, kCauses[i].name, n);
             sep = ", ";
         }
     }
-    fprintf(f, "\n  sfence.vma        %12" PRIu64 "   satp writes %" PRIu64 "\n", s->workload->sfences,
-            s->workload->satp_writes);
+    fprintf(f, "\n  sfence.vma        %12" PRIu64 "   satp writes %" PRIu64 "\n", ws->sfences,
+            ws->satp_writes);
     if (!strcmp(engine, "lockstep"))
         fprintf(f, "  lockstep          %12" PRIu64 "   cycles checked, %" PRIu64 " mismatches\n",
                 s->run->cycles_checked, s->run->mismatches);
@@ -72,30 +92,37 @@ void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *wo
 static void write_json(FILE *f, const struct vm_config *cfg, const char *workload, const char *engine,
                        uint64_t seed, const struct vm_run_stats *s)
 {
+    const struct vm_workload_stats *ws = vm_workload_stats(s->wl);
     fprintf(f, "{\n  \"cycles\": %" PRIu64 ",\n  \"config\": {", s->run->cycles);
     vm_config_write_json(cfg, f);
     fprintf(f, "},\n  \"seed\": %" PRIu64 ",\n  \"engine\": \"%s\",\n  \"workload\": \"%s\",\n", seed, engine,
             workload);
-    fprintf(f, "  \"cores\": [ { \"loads\": %" PRIu64 ", \"stores\": %" PRIu64 ",\n", s->run->loads, s->run->stores);
-    fprintf(f, "               \"tlb\": {\"lookups\": %" PRIu64 ", \"misses\": %" PRIu64 "},\n", s->run->tlb_lookups,
-            s->run->tlb_misses);
-    fprintf(f, "               \"ptw\": {\"walks\": %" PRIu64 ", \"walk_cycles\": %" PRIu64
-            ", \"pte_reads\": %" PRIu64 "},\n", s->run->ptw_walks, s->run->ptw_walk_cycles, s->run->ptw_pte_reads);
-    fprintf(f, "               \"l1\": {\"demand_accesses\": %" PRIu64 ", \"demand_misses\": %" PRIu64
-            ", \"writebacks\": %" PRIu64 ", \"hits_S\": %" PRIu64 ", \"hits_E\": %" PRIu64 ", \"hits_M\": %" PRIu64
-            ", \"snoop_hits\": %" PRIu64 "},\n", s->run->l1_accesses, s->run->l1_misses, s->run->l1_writebacks,
-            s->run->l1_hits[0], s->run->l1_hits[1], s->run->l1_hits[2], s->run->l1_snoop_hits);
-    fprintf(f, "               \"requests\": %" PRIu64 ", \"faults\": {", s->workload->requests);
-    for (unsigned i = 0; i < NCAUSES; i++)
-        fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "", kCauses[i].name, s->workload->by_cause[kCauses[i].cause]);
-    fprintf(f, "} } ],\n");
+    fprintf(f, "  \"cores\": [");
+    for (unsigned c = 0; c < s->run->cores; c++) {
+        const struct vm_core_counters *k = &s->run->core[c];
+        const struct vm_workload_stats *cs = vm_workload_core_stats(s->wl, c);
+        fprintf(f, "%s\n    { \"loads\": %" PRIu64 ", \"stores\": %" PRIu64 ",\n", c ? "," : "", k->loads, k->stores);
+        fprintf(f, "      \"tlb\": {\"lookups\": %" PRIu64 ", \"misses\": %" PRIu64 "},\n", k->tlb_lookups,
+                k->tlb_misses);
+        fprintf(f, "      \"ptw\": {\"walks\": %" PRIu64 ", \"walk_cycles\": %" PRIu64 ", \"pte_reads\": %" PRIu64
+                "},\n", k->ptw_walks, k->ptw_walk_cycles, k->ptw_pte_reads);
+        fprintf(f, "      \"l1\": {\"demand_accesses\": %" PRIu64 ", \"demand_misses\": %" PRIu64
+                ", \"writebacks\": %" PRIu64 ", \"hits_S\": %" PRIu64 ", \"hits_E\": %" PRIu64 ", \"hits_M\": %" PRIu64
+                ", \"snoop_hits\": %" PRIu64 "},\n", k->l1_accesses, k->l1_misses, k->l1_writebacks, k->l1_hits[0],
+                k->l1_hits[1], k->l1_hits[2], k->l1_snoop_hits);
+        fprintf(f, "      \"requests\": %" PRIu64 ", \"faults\": {", cs->requests);
+        for (unsigned i = 0; i < NCAUSES; i++)
+            fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "", kCauses[i].name, cs->by_cause[kCauses[i].cause]);
+        fprintf(f, "} }");
+    }
+    fprintf(f, " ],\n");
     fprintf(f, "  \"bus\": {\"BusRd\": %" PRIu64 ", \"BusRdX\": %" PRIu64 ", \"BusUpgr\": %" PRIu64
             ", \"WriteBack\": %" PRIu64 ", \"RdNA\": %" PRIu64 ", \"RMW\": %" PRIu64 ", \"WLI\": %" PRIu64
             ", \"walker_reads\": %" PRIu64 "},\n",
             s->run->bus[VM_BUS_RD], s->run->bus[VM_BUS_RDX], s->run->bus[VM_BUS_UPGR], s->run->bus[VM_BUS_WB],
             s->run->bus[VM_BUS_RDNA], s->run->bus[VM_BUS_RMW], s->run->bus[VM_BUS_WLI], s->run->walker_bus_reads);
     fprintf(f, "  \"dma\": {\"commands\": %" PRIu64 ", \"bytes_read\": %" PRIu64 ", \"bytes_written\": %" PRIu64
-            "},\n", s->workload->dma_commands, s->run->dma_lines_read * cfg->l1_line,
+            "},\n", ws->dma_commands, s->run->dma_lines_read * cfg->l1_line,
             s->run->dma_lines_written * cfg->l1_line);
     fprintf(f, "  \"lockstep\": {\"cycles_checked\": %" PRIu64 ", \"mismatches\": %" PRIu64 "},\n",
             s->run->cycles_checked, s->run->mismatches);

@@ -11,7 +11,7 @@
 
 struct vm_run_stats {
     const struct vm_run_result *run;
-    const struct vm_workload_stats *workload;
+    const struct vm_workload *wl;
 };
 
 void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *workload, const char *engine,

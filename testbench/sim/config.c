@@ -66,7 +66,7 @@ static int parse_uint(const char *v, unsigned lo, unsigned hi, unsigned *out)
 
 static int is_pow2(uint64_t v) { return v && !(v & (v - 1)); }
 
-static int p_cores(struct vm_config *c, const char *v) { return parse_uint(v, 1, 1, &c->cores); }
+static int p_cores(struct vm_config *c, const char *v) { return parse_uint(v, 1, VM_MAX_CORES, &c->cores); }
 static int p_mode(struct vm_config *c, const char *v)
 {
     int i = pick(v, kModes, 3);
@@ -153,7 +153,7 @@ static void s_mem_size(const struct vm_config *c, char *b, size_t n) { snprintf(
 static void s_latency(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->mem_latency); }
 
 static const struct key kKeys[] = {
-    {"cores", "1", "1 (more cores arrive with the coherent bus)", "number of cores", p_cores, s_cores, 0},
+    {"cores", "1", "1..4 (more than 1 needs l1.size > 0)", "number of cores, each with its own MMU and L1", p_cores, s_cores, 0},
     {"vm.mode", "sv39", "sv39, sv32, bare", "translation scheme", p_mode, s_mode, 1},
     {"vm.ad", "hw", "hw, fault", "A/D bits: walker updates them (hw) or page fault (fault)", p_ad, s_ad, 1},
     {"tlb.entries", "16", "power of two, 1..64", "L1 TLB entries", p_entries, s_entries, 0},
@@ -309,6 +309,7 @@ int vm_config_check(const struct vm_config *c, char *err, size_t errlen)
 void vm_config_hw(const struct vm_config *c, struct vm_hwcfg *hw)
 {
     memset(hw, 0, sizeof *hw);
+    hw->cores = c->cores;
     hw->tlb_entries = c->tlb_entries;
     hw->tlb_ways = c->tlb_ways;
     hw->tlb_repl = c->tlb_repl;

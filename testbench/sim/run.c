@@ -3,29 +3,40 @@
 #include <vmcosim/contract.h>
 #include <vmcosim/run.h>
 
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
 #define DRAIN_LIMIT 100000  /* cycles allowed for the request in flight to finish */
 
-/* Reads the perf counters through the CSR port, one cycle each. Returns 0, or 1 on a mismatch. */
+/* Reads the perf counters through every core's CSR port, one counter per cycle. Returns 0, or 1 on a
+ * mismatch. */
 static int read_counters(struct vm_sim *sim, struct vm_run_result *r)
 {
-    static const unsigned csrs[] = {VM_CSR_PERF_LOADS, VM_CSR_PERF_STORES, VM_CSR_PERF_TLB_LOOKUPS,
-                                    VM_CSR_PERF_TLB_MISSES, VM_CSR_PERF_PTW_WALKS,
-                                    VM_CSR_PERF_PTW_WALK_CYCLES, VM_CSR_PERF_PTW_PTE_READS,
-                                    VM_CSR_PERF_L1_ACCESSES, VM_CSR_PERF_L1_MISSES, VM_CSR_PERF_L1_WRITEBACKS,
-                                    VM_CSR_PERF_L1_HITS_S, VM_CSR_PERF_L1_HITS_E, VM_CSR_PERF_L1_HITS_M,
-                                    VM_CSR_PERF_L1_SNOOP_HITS};
-    uint64_t *dst[] = {&r->loads, &r->stores, &r->tlb_lookups, &r->tlb_misses, &r->ptw_walks,
-                       &r->ptw_walk_cycles, &r->ptw_pte_reads, &r->l1_accesses, &r->l1_misses,
-                       &r->l1_writebacks, &r->l1_hits[0], &r->l1_hits[1], &r->l1_hits[2], &r->l1_snoop_hits};
-    for (unsigned i = 0; i < sizeof csrs / sizeof csrs[0]; i++) {
-        struct vm_in in = {.csr_addr = (uint8_t)csrs[i]};
+#define CTR(csr, field) {csr, offsetof(struct vm_core_counters, field)}
+    static const struct { unsigned csr; size_t offset; } kCounters[] = {
+        CTR(VM_CSR_PERF_LOADS, loads), CTR(VM_CSR_PERF_STORES, stores),
+        CTR(VM_CSR_PERF_TLB_LOOKUPS, tlb_lookups), CTR(VM_CSR_PERF_TLB_MISSES, tlb_misses),
+        CTR(VM_CSR_PERF_PTW_WALKS, ptw_walks), CTR(VM_CSR_PERF_PTW_WALK_CYCLES, ptw_walk_cycles),
+        CTR(VM_CSR_PERF_PTW_PTE_READS, ptw_pte_reads), CTR(VM_CSR_PERF_L1_ACCESSES, l1_accesses),
+        CTR(VM_CSR_PERF_L1_MISSES, l1_misses), CTR(VM_CSR_PERF_L1_WRITEBACKS, l1_writebacks),
+        CTR(VM_CSR_PERF_L1_HITS_S, l1_hits[0]), CTR(VM_CSR_PERF_L1_HITS_E, l1_hits[1]),
+        CTR(VM_CSR_PERF_L1_HITS_M, l1_hits[2]), CTR(VM_CSR_PERF_L1_SNOOP_HITS, l1_snoop_hits),
+    };
+#undef CTR
+    for (unsigned i = 0; i < sizeof kCounters / sizeof kCounters[0]; i++) {
+        struct vm_in in;
         struct vm_obs obs;
+        memset(&in, 0, sizeof in);
+        for (unsigned c = 0; c < r->cores; c++)
+            in.core[c].csr_addr = (uint8_t)kCounters[i].csr;
         if (vm_sim_step(sim, &in, &obs))
             return 1;
-        *dst[i] = obs.csr_rdata;
+        uint64_t *total = (uint64_t *)((char *)&r->total + kCounters[i].offset);
+        for (unsigned c = 0; c < r->cores; c++) {
+            *(uint64_t *)((char *)&r->core[c] + kCounters[i].offset) = obs.core[c].csr_rdata;
+            *total += obs.core[c].csr_rdata;
+        }
     }
     return 0;
 }
@@ -36,7 +47,7 @@ static void count_bus(struct vm_run_result *r, const struct vm_obs *o)
     if (!o->bus_grant_valid)
         return;
     r->bus[o->bus_grant_type % 7]++;
-    if (o->bus_grant_master) {
+    if (o->bus_grant_master == r->cores) {   /* the DMA engine */
         r->dma_lines_read += o->bus_grant_type == VM_BUS_RDNA;
         r->dma_lines_written += o->bus_grant_type == VM_BUS_WLI;
     } else {
@@ -52,12 +63,13 @@ int vm_run(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, stru
     const struct vm_obs *prev = NULL;
     int mismatch = 0;
     memset(r, 0, sizeof *r);
+    r->cores = vm_sim_cores(sim);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     while (!mismatch && vm_sim_cycles(sim) < max_cycles && !vm_workload_done(wl)) {
         vm_workload_next(wl, prev, &in);
         /* Model engine: while the driver holds a request and writes no CSR, jump over the cycles in which
          * only countdowns run (the same result, cycle for cycle), keeping this cycle's step in budget. */
-        if (in.req_valid && !in.csr_we && !in.dma_valid && !in.buf_we)
+        if (vm_workload_holding(wl) && !in.dma_valid && !in.buf_we)
             vm_workload_skip(wl, vm_sim_skip_quiet(sim, max_cycles - vm_sim_cycles(sim) - 1));
         mismatch = vm_sim_step(sim, &in, &obs);
         prev = &obs;

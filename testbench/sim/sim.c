@@ -1,5 +1,6 @@
 /* Engines: model, RTL, or both in lockstep (GUIDE §3). */
 #include <vmcosim/checker.h>
+#include <vmcosim/coherence.h>
 #include <vmcosim/model.h>
 #include <vmcosim/rtl.h>
 #include <vmcosim/shadow.h>
@@ -14,6 +15,8 @@ struct vm_sim {
     struct vm_rtl *rtl;
     struct vm_checker *checker;
     struct vm_shadow *shadow;   /* data-value invariant, every engine */
+    struct vm_coherence *coherence;   /* single-writer invariant of the L1s, every engine */
+    struct vm_hwcfg hw;
     uint64_t cycles;
     unsigned line_words;
     int failed;
@@ -27,6 +30,7 @@ struct vm_sim *vm_sim_new(const struct vm_sim_opts *o, char *err, size_t errlen)
         return NULL;
     }
     s->engine = o->engine;
+    s->hw = o->hw;
     s->line_words = o->hw.l1_size ? o->hw.l1_line / 8 : 1;
     if (o->engine != VM_ENGINE_RTL && !(s->model = vm_model_new(&o->hw, err, errlen)))
         goto fail;
@@ -38,6 +42,13 @@ struct vm_sim *vm_sim_new(const struct vm_sim_opts *o, char *err, size_t errlen)
     if (o->engine == VM_ENGINE_LOCKSTEP && !(s->checker = vm_checker_new(o->seed, o->replay_cmd))) {
         snprintf(err, errlen, "out of memory");
         goto fail;
+    }
+    if (o->hw.l1_size) {
+        unsigned sets = o->hw.l1_size / o->hw.l1_line / o->hw.l1_ways;
+        if (!(s->coherence = vm_coherence_new(o->hw.cores, sets, o->hw.l1_ways, o->hw.l1_line))) {
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
     }
     return s;
 fail:
@@ -53,6 +64,7 @@ void vm_sim_free(struct vm_sim *s)
     vm_rtl_free(s->rtl);
     vm_checker_free(s->checker);
     vm_shadow_free(s->shadow);
+    vm_coherence_free(s->coherence);
     free(s);
 }
 
@@ -61,7 +73,7 @@ int vm_sim_load_image(struct vm_sim *s, const struct vm_image *img)
     if (s->cycles)
         return -1;
     vm_shadow_free(s->shadow);
-    if (!(s->shadow = vm_shadow_new(img->words, img->nwords, s->line_words)))
+    if (!(s->shadow = vm_shadow_new(img->words, img->nwords, s->hw.cores, s->line_words)))
         return -1;
     for (uint64_t i = 0; i < img->nwords; i++) {
         if (!img->words[i])
@@ -92,6 +104,8 @@ int vm_sim_step(struct vm_sim *s, const struct vm_in *in, struct vm_obs *obs)
         break;
     }
     if (!s->failed && s->shadow && vm_shadow_step(s->shadow, s->cycles, obs))
+        s->failed = 1;
+    if (!s->failed && s->coherence && vm_coherence_step(s->coherence, s->cycles, obs))
         s->failed = 1;
     s->cycles++;
     return s->failed;
@@ -128,10 +142,13 @@ const char *vm_sim_report(const struct vm_sim *s)
 {
     if (s->shadow && *vm_shadow_report(s->shadow))
         return vm_shadow_report(s->shadow);
+    if (s->coherence && *vm_coherence_report(s->coherence))
+        return vm_coherence_report(s->coherence);
     return s->checker ? vm_checker_report(s->checker) : "";
 }
 const char *vm_sim_mismatch_field(const struct vm_sim *s) { return s->checker ? vm_checker_field(s->checker) : ""; }
 enum vm_engine vm_sim_engine(const struct vm_sim *s) { return s->engine; }
+unsigned vm_sim_cores(const struct vm_sim *s) { return s->hw.cores; }
 struct vm_model *vm_sim_model(struct vm_sim *s) { return s->model; }
 
 uint64_t vm_sim_peek(const struct vm_sim *s, uint64_t i)

@@ -182,6 +182,7 @@ public:
     explicit ModelHarness(const HarnessCfg &c = HarnessCfg()) : cfg_(c)
     {
         vm_hwcfg hw{};
+        hw.cores = 1;
         hw.tlb_entries = c.tlb_entries;
         hw.tlb_ways = c.tlb_ways;
         hw.tlb_repl = c.tlb_repl;
@@ -269,7 +270,7 @@ public:
             if (img_.words[i])
                 ASSERT_EQ(vm_model_poke(m_, i, img_.words[i]), 0);
         if (cfg_.shadow) {
-            shadow_ = vm_shadow_new(img_.words, img_.nwords, cfg_.l1_size ? cfg_.l1_line / 8 : 1);
+            shadow_ = vm_shadow_new(img_.words, img_.nwords, 1, cfg_.l1_size ? cfg_.l1_line / 8 : 1);
             ASSERT_NE(shadow_, nullptr);
         }
 #endif
@@ -333,17 +334,17 @@ public:
     vm_obs csr_write(unsigned addr, uint64_t v)
     {
         vm_in in{};
-        in.csr_we = 1;
-        in.csr_addr = (uint8_t)addr;
-        in.csr_wdata = v;
+        in.core[0].csr_we = 1;
+        in.core[0].csr_addr = (uint8_t)addr;
+        in.core[0].csr_wdata = v;
         return step(in);
     }
     // Reads a CSR through the port (one idle cycle with csr_addr set).
     uint64_t csr_read(unsigned addr)
     {
         vm_in in{};
-        in.csr_addr = (uint8_t)addr;
-        return step(in).csr_rdata;
+        in.core[0].csr_addr = (uint8_t)addr;
+        return step(in).core[0].csr_rdata;
     }
     // sfence.vma: the address goes to SFENCE_VADDR first (one cycle), then the command (one cycle).
     vm_obs sfence(bool use_vaddr, uint64_t vaddr, bool use_asid, unsigned asid)
@@ -363,13 +364,13 @@ public:
         for (uint64_t n = 0; n < max_cycles; n++) {
             vm_in in{};
             if (!accepted) {
-                in.req_valid = 1;
-                in.req_op = (uint8_t)r.op;
-                in.req_size = (uint8_t)r.size;
-                in.req_bare = r.bare;
-                in.req_addr = r.addr;
-                in.req_wdata = r.wdata;
-                in.req_cont = r.cont;
+                in.core[0].req_valid = 1;
+                in.core[0].req_op = (uint8_t)r.op;
+                in.core[0].req_size = (uint8_t)r.size;
+                in.core[0].req_bare = r.bare;
+                in.core[0].req_addr = r.addr;
+                in.core[0].req_wdata = r.wdata;
+                in.core[0].req_cont = r.cont;
             }
             if (accepted && skip_quiet && !hook && !dma_busy_) {
                 // event skipping (model-only runs): idle inputs, no CSR write, nothing observable happens
@@ -384,14 +385,14 @@ public:
             if (hook)
                 hook(*this, c, prev, in);
             vm_obs o = step(in);
-            if (!accepted && o.req_ready) {
+            if (!accepted && o.core[0].req_ready) {
                 accepted = true;
                 out.accept_cycle = c;
-            } else if (accepted && o.resp_valid) {
-                out.fault = o.resp_fault;
-                out.cause = o.resp_cause;
-                out.rdata = o.resp_rdata;
-                out.tval = o.resp_tval;
+            } else if (accepted && o.core[0].resp_valid) {
+                out.fault = o.core[0].resp_fault;
+                out.cause = o.core[0].resp_cause;
+                out.rdata = o.core[0].resp_rdata;
+                out.tval = o.core[0].resp_tval;
                 out.resp_cycle = c;
                 return out;
             }
@@ -556,17 +557,17 @@ public:
 private:
     void record(uint64_t c, const vm_obs &o)
     {
-        if (o.fill_valid)
-            fills.push_back(FillEv{c, o.fill_index, o.fill_level, o.fill_perm, o.fill_asid, o.fill_vpn, o.fill_ppn});
-        if (o.inval_mask)
-            invals.push_back(InvalEv{c, o.inval_mask});
-        if (o.mem_req_valid)
-            mem_reqs.push_back(MemReqEv{c, o.mem_req_op, o.mem_req_strb, o.mem_req_addr, o.mem_req_wdata, o.mem_req_cmp,
-                                        o.mem_req_ready != 0, o.mem_req_cont != 0});
-        if (o.mem_resp_valid)
-            mem_resps.push_back(MemRespEv{c, o.mem_resp_rdata});
-        if (o.l1_chg_valid)
-            l1_chgs.push_back(L1ChgEv{c, o.l1_chg_index, o.l1_chg_old, o.l1_chg_new});
+        if (o.core[0].fill_valid)
+            fills.push_back(FillEv{c, o.core[0].fill_index, o.core[0].fill_level, o.core[0].fill_perm, o.core[0].fill_asid, o.core[0].fill_vpn, o.core[0].fill_ppn});
+        if (o.core[0].inval_mask)
+            invals.push_back(InvalEv{c, o.core[0].inval_mask});
+        if (o.core[0].mem_req_valid)
+            mem_reqs.push_back(MemReqEv{c, o.core[0].mem_req_op, o.core[0].mem_req_strb, o.core[0].mem_req_addr, o.core[0].mem_req_wdata, o.core[0].mem_req_cmp,
+                                        o.core[0].mem_req_ready != 0, o.core[0].mem_req_cont != 0});
+        if (o.core[0].mem_resp_valid)
+            mem_resps.push_back(MemRespEv{c, o.core[0].mem_resp_rdata});
+        if (o.core[0].l1_chg_valid)
+            l1_chgs.push_back(L1ChgEv{c, o.core[0].l1_chg_index, o.core[0].l1_chg_old, o.core[0].l1_chg_new});
         if (o.bus_grant_valid) {
             BusGrantEv g{c, o.bus_grant_type, o.bus_grant_addr, o.bus_mem_write != 0};
             g.master = o.bus_grant_master;

@@ -91,16 +91,16 @@ TEST_P(LockstepRandom, NoMismatchOverSeeds)
         EXPECT_GT(ws->requests, 1000u);
         EXPECT_GT(ws->faults, 0u);
         if (r.cfg.mode != VM_MODE_BARE) {
-            EXPECT_GT(r.res.ptw_walks, 100u);
-            EXPECT_GT(r.res.tlb_lookups, r.res.tlb_misses);
+            EXPECT_GT(r.res.total.ptw_walks, 100u);
+            EXPECT_GT(r.res.total.tlb_lookups, r.res.total.tlb_misses);
             EXPECT_GT(ws->sfences, 0u);
         }
         // Without split accesses, every demand access either hit (in some state) or missed.
         if (r.cfg.l1_size)
-            EXPECT_EQ(r.res.l1_accesses, r.res.l1_hits[0] + r.res.l1_hits[1] + r.res.l1_hits[2] + r.res.l1_misses);
+            EXPECT_EQ(r.res.total.l1_accesses, r.res.total.l1_hits[0] + r.res.total.l1_hits[1] + r.res.total.l1_hits[2] + r.res.total.l1_misses);
         // The hardware's counters agree with what the driver had accepted.
-        EXPECT_EQ(ws->by_op[VM_OP_LOAD], r.res.loads);
-        EXPECT_EQ(ws->by_op[VM_OP_STORE], r.res.stores);
+        EXPECT_EQ(ws->by_op[VM_OP_LOAD], r.res.total.loads);
+        EXPECT_EQ(ws->by_op[VM_OP_STORE], r.res.total.stores);
         EXPECT_EQ(ws->requests, ws->by_op[VM_OP_LOAD] + ws->by_op[VM_OP_STORE] + ws->by_op[VM_OP_FETCH]);
     }
 }
@@ -136,7 +136,7 @@ TEST(LockstepWorkloads, SeqAndStrideAgree)
         SimRun r({}, w, 3, VM_ENGINE_LOCKSTEP);
         ASSERT_NE(nullptr, r.sim);
         ASSERT_EQ(0, r.go(60000)) << vm_sim_report(r.sim);
-        EXPECT_GT(r.res.ptw_walks, 0u);
+        EXPECT_GT(r.res.total.ptw_walks, 0u);
     }
 }
 
@@ -207,29 +207,29 @@ TEST(LockstepFuzz, RandomPortInputsOverRandomMemory)
         for (uint64_t c = 0; c < 1000000 && !rc; c++) {
             vm_in in{};
             uint64_t r = rnd();
-            in.req_valid = r & 1;
-            in.req_op = (uint8_t)(r >> 1);
-            in.req_size = (uint8_t)(r >> 9);
-            in.req_bare = (r >> 12) & 1 && (r >> 13) & 1;
+            in.core[0].req_valid = r & 1;
+            in.core[0].req_op = (uint8_t)(r >> 1);
+            in.core[0].req_size = (uint8_t)(r >> 9);
+            in.core[0].req_bare = (r >> 12) & 1 && (r >> 13) & 1;
             uint64_t a = rnd();
             switch ((r >> 14) & 3) {
-            case 0: in.req_addr = a; break;
-            case 1: in.req_addr = a % (cfg.mem_size + 4096); break;
-            case 2: in.req_addr = (uint64_t)((int64_t)(a << 25) >> 25); break;
-            default: in.req_addr = a & 0xFFFFFFFF; break;
+            case 0: in.core[0].req_addr = a; break;
+            case 1: in.core[0].req_addr = a % (cfg.mem_size + 4096); break;
+            case 2: in.core[0].req_addr = (uint64_t)((int64_t)(a << 25) >> 25); break;
+            default: in.core[0].req_addr = a & 0xFFFFFFFF; break;
             }
-            in.req_wdata = rnd();
-            in.csr_addr = (uint8_t)(r >> 16);
+            in.core[0].req_wdata = rnd();
+            in.core[0].csr_addr = (uint8_t)(r >> 16);
             if (((r >> 24) & 15) == 0) {
-                in.csr_we = (uint8_t)(1 | ((r >> 28) & 2));
+                in.core[0].csr_we = (uint8_t)(1 | ((r >> 28) & 2));
                 uint64_t w = rnd();
                 const uint64_t modes[] = {VM_SATP_MODE_SV39, VM_SATP_MODE_SV32, VM_SATP_MODE_BARE, 9};
-                if ((in.csr_addr & 31) == VM_CSR_SATP)
+                if ((in.core[0].csr_addr & 31) == VM_CSR_SATP)
                     w = vm_satp((unsigned)modes[w & 3], (unsigned)((w >> 2) & 0xFFFF), (w >> 20) % pages);
-                in.csr_wdata = w;
+                in.core[0].csr_wdata = w;
             }
             // The DMA engine and its buffer, at random too (pages anywhere, even past memory).
-            in.req_cont = (uint8_t)((r >> 30) & 1);
+            in.core[0].req_cont = (uint8_t)((r >> 30) & 1);
             if (((r >> 31) & 63) == 0) {
                 in.dma_valid = 1;
                 in.dma_op = (uint8_t)(r >> 37);
@@ -241,8 +241,8 @@ TEST(LockstepFuzz, RandomPortInputsOverRandomMemory)
             in.buf_wdata = rnd();
             rc = vm_sim_step(sim, &in, &obs);
             recent[c % 4] = in;
-            if (obs.resp_valid || obs.mem_req_valid || obs.mem_resp_valid || obs.bus_grant_valid ||
-                obs.bus_done_valid || obs.l1_chg_valid || in.dma_valid || in.buf_we) {
+            if (obs.core[0].resp_valid || obs.core[0].mem_req_valid || obs.core[0].mem_resp_valid || obs.bus_grant_valid ||
+                obs.bus_done_valid || obs.core[0].l1_chg_valid || in.dma_valid || in.buf_we) {
                 events[nevents % 48] = {c, in, obs};
                 nevents++;
             }
@@ -258,12 +258,12 @@ TEST(LockstepFuzz, RandomPortInputsOverRandomMemory)
                 for (uint64_t k = c > 3 ? c - 3 : 0; k <= c; k++) {
                     const vm_in &x = recent[k % 4];
                     std::printf("cycle %" PRIu64 " in: valid=%u op=%u size=%u bare=%u addr=%#" PRIx64
-                                " csr_we=%u csr_addr=%u csr_wdata=%#" PRIx64 "\n", k, x.req_valid, x.req_op,
-                                x.req_size, x.req_bare, x.req_addr, x.csr_we, x.csr_addr, x.csr_wdata);
+                                " csr_we=%u csr_addr=%u csr_wdata=%#" PRIx64 "\n", k, x.core[0].req_valid, x.core[0].req_op,
+                                x.core[0].req_size, x.core[0].req_bare, x.core[0].req_addr, x.core[0].csr_we, x.core[0].csr_addr, x.core[0].csr_wdata);
                 }
-            resps += obs.resp_valid;
-            faults += obs.resp_valid && obs.resp_fault;
-            fills += obs.fill_valid;
+            resps += obs.core[0].resp_valid;
+            faults += obs.core[0].resp_valid && obs.core[0].resp_fault;
+            fills += obs.core[0].fill_valid;
         }
         if (!rc)
             rc = vm_sim_finish(sim);
@@ -286,14 +286,14 @@ TEST(CheckerProof, PerturbedModelFillIsCaughtWithFullReport)
     vm_model_inject_fill_ppn_flip(vm_sim_model(r.sim), 5000);
     ASSERT_EQ(1, r.go(150000));
     EXPECT_EQ(1u, r.res.mismatches);
-    EXPECT_STREQ("fill_ppn", vm_sim_mismatch_field(r.sim));
+    EXPECT_STREQ("core0.fill_ppn", vm_sim_mismatch_field(r.sim));
     std::string rep = vm_sim_report(r.sim);
     // The first fill at or after cycle 5000 is the failing cycle; the report names it and the field.
     unsigned long long cycle = 0;
     ASSERT_EQ(1, std::sscanf(rep.c_str(), "LOCKSTEP MISMATCH at cycle %llu", &cycle)) << rep;
     EXPECT_GE(cycle, 5000u);
     EXPECT_LT(cycle, r.res.cycles);
-    EXPECT_NE(std::string::npos, rep.find("field fill_ppn: expected (model)"));
+    EXPECT_NE(std::string::npos, rep.find("field core0.fill_ppn: expected (model)"));
     EXPECT_NE(std::string::npos, rep.find("last 32 events of the model (expected):"));
     EXPECT_NE(std::string::npos, rep.find("last 32 events of the RTL (got):"));
     EXPECT_NE(std::string::npos, rep.find("seed: 5"));
@@ -310,15 +310,15 @@ TEST(CheckerProof, OneWrongEventFailsAtThatCycleAndNamesTheField)
 {
     vm_checker *c = vm_checker_new(42, nullptr);
     vm_obs a{}, b{};
-    a.req_ready = b.req_ready = 1;
+    a.core[0].req_ready = b.core[0].req_ready = 1;
     EXPECT_EQ(0, vm_checker_step(c, 0, &a, &b));
-    a.resp_valid = b.resp_valid = 1;
-    a.resp_rdata = 0x1234;
-    b.resp_rdata = 0x1235;
+    a.core[0].resp_valid = b.core[0].resp_valid = 1;
+    a.core[0].resp_rdata = 0x1234;
+    b.core[0].resp_rdata = 0x1235;
     EXPECT_EQ(-1, vm_checker_step(c, 1, &a, &b));
-    EXPECT_STREQ("resp_rdata", vm_checker_field(c));
+    EXPECT_STREQ("core0.resp_rdata", vm_checker_field(c));
     std::string rep = vm_checker_report(c);
-    EXPECT_NE(std::string::npos, rep.find("at cycle 1: field resp_rdata: expected (model) 0x1234, got (RTL) 0x1235"))
+    EXPECT_NE(std::string::npos, rep.find("at cycle 1: field core0.resp_rdata: expected (model) 0x1234, got (RTL) 0x1235"))
         << rep;
     EXPECT_NE(std::string::npos, rep.find("seed: 42"));
     EXPECT_EQ(1u, vm_checker_cycles_checked(c));
@@ -330,26 +330,30 @@ TEST(CheckerProof, OneWrongEventFailsAtThatCycleAndNamesTheField)
 
 TEST(CheckerProof, EveryFieldIsCompared)
 {
-    // Flip one byte at each field offset in turn: each flip alone must fail the checker.
-    const size_t offsets[] = {offsetof(vm_obs, req_ready),     offsetof(vm_obs, resp_valid),
-                              offsetof(vm_obs, resp_fault),    offsetof(vm_obs, resp_cause),
-                              offsetof(vm_obs, resp_rdata),    offsetof(vm_obs, resp_tval),
-                              offsetof(vm_obs, csr_rdata),     offsetof(vm_obs, mem_req_valid),
-                              offsetof(vm_obs, mem_req_op),    offsetof(vm_obs, mem_req_strb),
-                              offsetof(vm_obs, mem_resp_valid), offsetof(vm_obs, mem_req_addr),
-                              offsetof(vm_obs, mem_req_wdata), offsetof(vm_obs, mem_req_cmp),
-                              offsetof(vm_obs, mem_resp_rdata), offsetof(vm_obs, fill_valid),
-                              offsetof(vm_obs, fill_level),    offsetof(vm_obs, fill_perm),
-                              offsetof(vm_obs, fill_index),    offsetof(vm_obs, fill_asid),
-                              offsetof(vm_obs, fill_vpn),      offsetof(vm_obs, fill_ppn),
-                              offsetof(vm_obs, inval_mask),    offsetof(vm_obs, mem_req_ready),
-                              offsetof(vm_obs, l1_chg_valid),  offsetof(vm_obs, l1_chg_old),
-                              offsetof(vm_obs, l1_chg_new),    offsetof(vm_obs, l1_chg_index),
-                              offsetof(vm_obs, bus_grant_valid), offsetof(vm_obs, bus_grant_type),
-                              offsetof(vm_obs, bus_mem_write), offsetof(vm_obs, bus_done_valid),
-                              offsetof(vm_obs, bus_done_shared), offsetof(vm_obs, bus_grant_addr),
-                              offsetof(vm_obs, bus_done_word), offsetof(vm_obs, bus_done_line[0]),
-                              offsetof(vm_obs, bus_done_line[7])};
+    // Flip one byte at each field offset in turn, in every core's record: each flip alone must fail.
+    std::vector<size_t> offsets;
+    const size_t core_fields[] = {
+        offsetof(vm_core_obs, req_ready),      offsetof(vm_core_obs, resp_valid),    offsetof(vm_core_obs, resp_fault),
+        offsetof(vm_core_obs, resp_cause),     offsetof(vm_core_obs, resp_rdata),    offsetof(vm_core_obs, resp_tval),
+        offsetof(vm_core_obs, csr_rdata),      offsetof(vm_core_obs, mem_req_valid), offsetof(vm_core_obs, mem_req_op),
+        offsetof(vm_core_obs, mem_req_strb),   offsetof(vm_core_obs, mem_resp_valid), offsetof(vm_core_obs, mem_req_addr),
+        offsetof(vm_core_obs, mem_req_wdata),  offsetof(vm_core_obs, mem_req_cmp),   offsetof(vm_core_obs, mem_resp_rdata),
+        offsetof(vm_core_obs, fill_valid),     offsetof(vm_core_obs, fill_level),    offsetof(vm_core_obs, fill_perm),
+        offsetof(vm_core_obs, fill_index),     offsetof(vm_core_obs, fill_asid),     offsetof(vm_core_obs, fill_vpn),
+        offsetof(vm_core_obs, fill_ppn),       offsetof(vm_core_obs, inval_mask),    offsetof(vm_core_obs, mem_req_ready),
+        offsetof(vm_core_obs, mem_req_cont),   offsetof(vm_core_obs, l1_chg_valid),  offsetof(vm_core_obs, l1_chg_old),
+        offsetof(vm_core_obs, l1_chg_new),     offsetof(vm_core_obs, l1_chg_index),  offsetof(vm_core_obs, l1_chg_addr)};
+    for (unsigned c = 0; c < VM_MAX_CORES; c++)
+        for (size_t f : core_fields)
+            offsets.push_back(offsetof(vm_obs, core) + c * sizeof(vm_core_obs) + f);
+    for (size_t off : {offsetof(vm_obs, bus_grant_valid), offsetof(vm_obs, bus_grant_type),
+                       offsetof(vm_obs, bus_grant_master), offsetof(vm_obs, bus_mem_write),
+                       offsetof(vm_obs, bus_done_valid), offsetof(vm_obs, bus_done_shared),
+                       offsetof(vm_obs, bus_grant_addr), offsetof(vm_obs, bus_done_word),
+                       offsetof(vm_obs, bus_done_line[0]), offsetof(vm_obs, bus_done_line[7]),
+                       offsetof(vm_obs, bus_grant_line[0]), offsetof(vm_obs, bus_grant_line[7]),
+                       offsetof(vm_obs, dma_ready), offsetof(vm_obs, dma_done), offsetof(vm_obs, buf_rdata)})
+        offsets.push_back(off);
     for (size_t off : offsets) {
         vm_checker *c = vm_checker_new(1, nullptr);
         vm_obs a{}, b{};
@@ -379,20 +383,20 @@ TEST(CheckerProof, MemoryImageDifferenceNamesTheFirstWord)
 TEST(ShadowProof, WrongLoadValueIsCaughtAndStoresAreTracked)
 {
     uint64_t image[4] = {0x11, 0x22, 0x33, 0x44};
-    vm_shadow *s = vm_shadow_new(image, 4, 1);
+    vm_shadow *s = vm_shadow_new(image, 4, 1, 1);
     vm_obs o{};
     auto request = [&](uint8_t op, uint64_t addr, uint64_t wdata, uint8_t strb) {
         o = vm_obs{};
-        o.mem_req_valid = o.mem_req_ready = 1;
-        o.mem_req_op = op;
-        o.mem_req_addr = addr;
-        o.mem_req_wdata = wdata;
-        o.mem_req_strb = strb;
+        o.core[0].mem_req_valid = o.core[0].mem_req_ready = 1;
+        o.core[0].mem_req_op = op;
+        o.core[0].mem_req_addr = addr;
+        o.core[0].mem_req_wdata = wdata;
+        o.core[0].mem_req_strb = strb;
     };
     auto respond = [&](uint64_t rdata) {
         o = vm_obs{};
-        o.mem_resp_valid = 1;
-        o.mem_resp_rdata = rdata;
+        o.core[0].mem_resp_valid = 1;
+        o.core[0].mem_resp_rdata = rdata;
     };
     request(VM_MEMOP_READ, 8, 0, 0xFF);
     EXPECT_EQ(0, vm_shadow_step(s, 1, &o));
@@ -407,7 +411,7 @@ TEST(ShadowProof, WrongLoadValueIsCaughtAndStoresAreTracked)
     respond(0x22);                               // stale: the store made it 0xAB22
     EXPECT_EQ(-1, vm_shadow_step(s, 6, &o));
     EXPECT_NE(std::string::npos, std::string(vm_shadow_report(s)).find(
-        "DATA-VALUE VIOLATION at cycle 6: load of physical address 0x8 (requested at cycle 5) returned 0x22, the last store left 0xab22"))
+        "DATA-VALUE VIOLATION at cycle 6: core 0: load of physical address 0x8 (requested at cycle 5) returned 0x22, the last store left 0xab22"))
         << vm_shadow_report(s);
     EXPECT_EQ(2u, vm_shadow_loads_checked(s));
     vm_shadow_free(s);
@@ -426,13 +430,13 @@ TEST(ModelSkip, ModelAloneMatchesTheRtlCounterForCounter)
             ASSERT_EQ(0, m.go(budget));
             ASSERT_EQ(0, r.go(budget));
             EXPECT_EQ(r.res.cycles, m.res.cycles);
-            EXPECT_EQ(r.res.loads, m.res.loads);
-            EXPECT_EQ(r.res.stores, m.res.stores);
-            EXPECT_EQ(r.res.tlb_lookups, m.res.tlb_lookups);
-            EXPECT_EQ(r.res.tlb_misses, m.res.tlb_misses);
-            EXPECT_EQ(r.res.ptw_walks, m.res.ptw_walks);
-            EXPECT_EQ(r.res.ptw_walk_cycles, m.res.ptw_walk_cycles);
-            EXPECT_EQ(r.res.ptw_pte_reads, m.res.ptw_pte_reads);
+            EXPECT_EQ(r.res.total.loads, m.res.total.loads);
+            EXPECT_EQ(r.res.total.stores, m.res.total.stores);
+            EXPECT_EQ(r.res.total.tlb_lookups, m.res.total.tlb_lookups);
+            EXPECT_EQ(r.res.total.tlb_misses, m.res.total.tlb_misses);
+            EXPECT_EQ(r.res.total.ptw_walks, m.res.total.ptw_walks);
+            EXPECT_EQ(r.res.total.ptw_walk_cycles, m.res.total.ptw_walk_cycles);
+            EXPECT_EQ(r.res.total.ptw_pte_reads, m.res.total.ptw_pte_reads);
             EXPECT_EQ(vm_workload_stats(r.wl)->faults, vm_workload_stats(m.wl)->faults);
             for (uint64_t i = 0; i < (1u << 20) / 8; i++)
                 ASSERT_EQ(vm_sim_peek(r.sim, i), vm_sim_peek(m.sim, i)) << "word " << i;

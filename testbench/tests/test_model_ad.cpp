@@ -211,7 +211,7 @@ TEST_P(AdHw, CasFailureRestartsTheWalkFromTheRoot)
     unsigned resps = 0;
     uint64_t poke_cycle = 0;
     Hook writer = [&](ModelHarness &hh, uint64_t cyc, const vm_obs &prev, vm_in &) {
-        if (prev.mem_resp_valid && ++resps == 3) {  // the leaf PTE just arrived; the CAS is next
+        if (prev.core[0].mem_resp_valid && ++resps == 3) {  // the leaf PTE just arrived; the CAS is next
             ASSERT_EQ(vm_model_poke(hh.model(), pte_pa >> 3, changed), 0);
             poke_cycle = cyc;
         }
@@ -255,7 +255,7 @@ TEST_P(AdHw, CasFailureThenInvalidPteFaultsWithoutFill)
     h.clear_events();
     unsigned resps = 0;
     Hook unmapper = [&](ModelHarness &hh, uint64_t, const vm_obs &prev, vm_in &) {
-        if (prev.mem_resp_valid && ++resps == 3)
+        if (prev.core[0].mem_resp_valid && ++resps == 3)
             vm_model_poke(hh.model(), pte_pa >> 3, 0);
     };
     EXPECT_TRUE(IsFault(h.access(store(kVa, 1), unmapper), VM_CAUSE_STORE_PAGE_FAULT, kVa));
@@ -281,7 +281,7 @@ TEST(ModelAdHw, CasRestartForgetsGlobalInheritedInTheFirstPass)
     h.clear_events();
     unsigned resps = 0;
     Hook writer = [&](ModelHarness &hh, uint64_t, const vm_obs &prev, vm_in &) {
-        if (prev.mem_resp_valid && ++resps == 3) {
+        if (prev.core[0].mem_resp_valid && ++resps == 3) {
             vm_model_poke(hh.model(), root_pte_pa >> 3, root_pte_plain);
             vm_model_poke(hh.model(), leaf_pa >> 3, leaf(kPpn, kR | kW | kA));
         }
@@ -399,7 +399,7 @@ TEST(ModelAdHw, Sv32CasRestartAfterNeighbourHalfChangesIsNotNeeded)
     h.clear_events();
     unsigned resps = 0;
     Hook writer = [&](ModelHarness &hh, uint64_t, const vm_obs &prev, vm_in &) {
-        if (prev.mem_resp_valid && ++resps == 2)
+        if (prev.core[0].mem_resp_valid && ++resps == 2)
             vm_model_poke(hh.model(), pe >> 3, (old_o << 32) | new_e);
     };
     ASSERT_TRUE(IsOk(h.access(load(odd), writer)));
@@ -418,9 +418,9 @@ TEST(ModelAdHw, SfenceDuringUpdatingWalkStillUpdatesButDoesNotFill)
     const uint64_t accept = h.cycle();
     Hook fence = [&](ModelHarness &, uint64_t cyc, const vm_obs &, vm_in &in) {
         if (cyc == accept + 3) {
-            in.csr_we = 1;
-            in.csr_addr = VM_CSR_SFENCE;
-            in.csr_wdata = 0;
+            in.core[0].csr_we = 1;
+            in.core[0].csr_addr = VM_CSR_SFENCE;
+            in.core[0].csr_wdata = 0;
         }
     };
     ASSERT_TRUE(IsOk(h.access(store(kVa, 9), fence)));
@@ -439,9 +439,9 @@ TEST(ModelAdHw, SfenceInTheAcceptCycleOfADirtyUpgradePreventsTheFill)
     const uint64_t accept = h.cycle();
     Hook fence = [&](ModelHarness &, uint64_t cyc, const vm_obs &, vm_in &in) {
         if (cyc == accept) {
-            in.csr_we = 1;
-            in.csr_addr = VM_CSR_SFENCE;
-            in.csr_wdata = 0;
+            in.core[0].csr_we = 1;
+            in.core[0].csr_addr = VM_CSR_SFENCE;
+            in.core[0].csr_wdata = 0;
         }
     };
     Resp r = h.access(store(kVa, 3), fence);

@@ -678,9 +678,9 @@ TEST(ModelL1Repl, RandomSeedWriteInAFillCycleWinsOverTheStep)
                 if (*t0 == UINT64_MAX)
                     *t0 = cyc;  // the access is accepted in its first cycle (MMU and L1 idle)
                 if (cyc == *t0 + 1 + L - early) {
-                    in.csr_we = 1;
-                    in.csr_addr = VM_CSR_LFSR_SEED;
-                    in.csr_wdata = 0x1234ABCE;
+                    in.core[0].csr_we = 1;
+                    in.core[0].csr_addr = VM_CSR_LFSR_SEED;
+                    in.core[0].csr_wdata = 0x1234ABCE;
                 }
             };
             Resp r = h.access(bare(load(repl_line(g, 4))), seed_at_fill);

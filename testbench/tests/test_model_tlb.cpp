@@ -47,12 +47,12 @@ Hook fence_at_pte_response(unsigned n, uint32_t lat, uint64_t cmd, uint64_t *fen
     auto reads = std::make_shared<unsigned>(0);
     auto target = std::make_shared<uint64_t>(UINT64_MAX);
     return [=](ModelHarness &, uint64_t cyc, const vm_obs &prev, vm_in &in) {
-        if (prev.mem_req_valid && prev.mem_req_op == VM_MEMOP_READ && ++*reads == n)
+        if (prev.core[0].mem_req_valid && prev.core[0].mem_req_op == VM_MEMOP_READ && ++*reads == n)
             *target = (cyc - 1) + lat;
         if (cyc == *target) {
-            in.csr_we = 1;
-            in.csr_addr = VM_CSR_SFENCE;
-            in.csr_wdata = cmd;
+            in.core[0].csr_we = 1;
+            in.core[0].csr_addr = VM_CSR_SFENCE;
+            in.core[0].csr_wdata = cmd;
             *fence_cycle = cyc;
         }
     };
@@ -63,9 +63,9 @@ Hook fence_at_cycle(uint64_t at, uint64_t cmd)
 {
     return [=](ModelHarness &, uint64_t cyc, const vm_obs &, vm_in &in) {
         if (cyc == at) {
-            in.csr_we = 1;
-            in.csr_addr = VM_CSR_SFENCE;
-            in.csr_wdata = cmd;
+            in.core[0].csr_we = 1;
+            in.core[0].csr_addr = VM_CSR_SFENCE;
+            in.core[0].csr_wdata = cmd;
         }
     };
 }
@@ -335,7 +335,7 @@ TEST(ModelTlb, MultiHitPicksTheLowestIndex)
     h.boot();
     ASSERT_TRUE(IsOk(h.access(load(dummy))));
     ASSERT_TRUE(IsOk(h.access(load(0x601000))));
-    EXPECT_EQ(h.sfence(true, dummy, false, 0).inval_mask, 0x1ull);
+    EXPECT_EQ(h.sfence(true, dummy, false, 0).core[0].inval_mask, 0x1ull);
     h.write_satp(1, rb);                            // same ASID, no fence
     ASSERT_TRUE(IsOk(h.access(load(0x600000))));   // not covered by the 4 KiB entry: walks table B
     ASSERT_EQ(h.fill_indices(), (std::vector<unsigned>{0, 1, 0}));
@@ -477,7 +477,7 @@ TEST(ModelTlbSfence, AllInvalidatesEveryEntry)
 {
     FenceSetup s = fence_setup();
     ModelHarness &h = *s.h;
-    EXPECT_EQ(h.sfence_all().inval_mask, 0xFull);
+    EXPECT_EQ(h.sfence_all().core[0].inval_mask, 0xFull);
     EXPECT_TRUE(walks_for(h, 2, s.rb, kPgX));
     EXPECT_TRUE(walks_for(h, 1, s.ra, kPgZ)) << "a full flush removes global entries too";
     EXPECT_TRUE(walks_for(h, 1, s.ra, kPgX));
@@ -487,7 +487,7 @@ TEST(ModelTlbSfence, AsidFlushesOnlyThatAsidsNonGlobalEntries)
 {
     FenceSetup s = fence_setup();
     ModelHarness &h = *s.h;
-    EXPECT_EQ(h.sfence(false, 0, true, 1).inval_mask, 0x3ull) << "X/1 and Y/1; Z is global, X/2 other ASID";
+    EXPECT_EQ(h.sfence(false, 0, true, 1).core[0].inval_mask, 0x3ull) << "X/1 and Y/1; Z is global, X/2 other ASID";
     EXPECT_FALSE(walks_for(h, 1, s.ra, kPgZ)) << "the global entry survives an ASID flush";
     EXPECT_FALSE(walks_for(h, 2, s.rb, kPgX));
     EXPECT_TRUE(walks_for(h, 1, s.ra, kPgX));
@@ -498,13 +498,13 @@ TEST(ModelTlbSfence, AddressFlushesThatAddressInEveryAsid)
 {
     FenceSetup s = fence_setup();
     ModelHarness &h = *s.h;
-    EXPECT_EQ(h.sfence(true, kPgX + 0xABC, false, 0).inval_mask, 0x9ull) << "X/1 and X/2";
+    EXPECT_EQ(h.sfence(true, kPgX + 0xABC, false, 0).core[0].inval_mask, 0x9ull) << "X/1 and X/2";
     EXPECT_FALSE(walks_for(h, 1, s.ra, kPgY));
     EXPECT_FALSE(walks_for(h, 1, s.ra, kPgZ));
     EXPECT_TRUE(walks_for(h, 1, s.ra, kPgX));
     EXPECT_TRUE(walks_for(h, 2, s.rb, kPgX));
     // an address-only flush also removes a global entry for that address
-    EXPECT_EQ(h.sfence(true, kPgZ, false, 0).inval_mask, 0x4ull);
+    EXPECT_EQ(h.sfence(true, kPgZ, false, 0).core[0].inval_mask, 0x4ull);
     EXPECT_TRUE(walks_for(h, 1, s.ra, kPgZ));
 }
 
@@ -512,9 +512,9 @@ TEST(ModelTlbSfence, AddressAndAsidFlushesOneEntryAndKeepsGlobal)
 {
     FenceSetup s = fence_setup();
     ModelHarness &h = *s.h;
-    EXPECT_EQ(h.sfence(true, kPgX, true, 1).inval_mask, 0x1ull);
-    EXPECT_EQ(h.sfence(true, kPgZ + 0x10, true, 1).inval_mask, 0x0ull) << "global entries survive";
-    EXPECT_EQ(h.sfence(true, kPgY, true, 2).inval_mask, 0x0ull) << "Y is cached only for ASID 1";
+    EXPECT_EQ(h.sfence(true, kPgX, true, 1).core[0].inval_mask, 0x1ull);
+    EXPECT_EQ(h.sfence(true, kPgZ + 0x10, true, 1).core[0].inval_mask, 0x0ull) << "global entries survive";
+    EXPECT_EQ(h.sfence(true, kPgY, true, 2).core[0].inval_mask, 0x0ull) << "Y is cached only for ASID 1";
     EXPECT_FALSE(walks_for(h, 1, s.ra, kPgZ));
     EXPECT_FALSE(walks_for(h, 1, s.ra, kPgY));
     EXPECT_FALSE(walks_for(h, 2, s.rb, kPgX));
@@ -529,12 +529,12 @@ TEST(ModelTlbSfence, GlobalSurvivesAsidFlushButNotFullFlush)
     h.map(kPgZ, 0, 0x150, kR | kG | kAD);
     h.boot();
     ASSERT_TRUE(IsOk(h.access(load(kPgZ))));
-    EXPECT_EQ(h.sfence(false, 0, true, 3).inval_mask, 0u);
-    EXPECT_EQ(h.sfence(false, 0, true, 0).inval_mask, 0u);
+    EXPECT_EQ(h.sfence(false, 0, true, 3).core[0].inval_mask, 0u);
+    EXPECT_EQ(h.sfence(false, 0, true, 0).core[0].inval_mask, 0u);
     EXPECT_EQ(h.walks(), 1u);
     ASSERT_TRUE(IsOk(h.access(load(kPgZ))));
     EXPECT_EQ(h.walks(), 1u) << "still cached after ASID-only flushes";
-    EXPECT_EQ(h.sfence_all().inval_mask, 1u);
+    EXPECT_EQ(h.sfence_all().core[0].inval_mask, 1u);
     ASSERT_TRUE(IsOk(h.access(load(kPgZ))));
     EXPECT_EQ(h.walks(), 2u);
 }
@@ -550,9 +550,9 @@ TEST(ModelTlbSfence, AddressInsideSuperpageFlushesIt)
     ASSERT_TRUE(IsOk(h.access(load(0x40000000))));
     ASSERT_TRUE(IsOk(h.access(load(kVa))));
     ASSERT_EQ(h.fill_indices(), (std::vector<unsigned>{0, 1, 2}));
-    EXPECT_EQ(h.sfence(true, 0x600000 + 0x1ABCDE, false, 0).inval_mask, 0x1ull);
-    EXPECT_EQ(h.sfence(true, 0x40000000 + 0x2345678, false, 0).inval_mask, 0x2ull);
-    EXPECT_EQ(h.sfence(true, 0x600000 + 0x1ABCDE, false, 0).inval_mask, 0x0ull);
+    EXPECT_EQ(h.sfence(true, 0x600000 + 0x1ABCDE, false, 0).core[0].inval_mask, 0x1ull);
+    EXPECT_EQ(h.sfence(true, 0x40000000 + 0x2345678, false, 0).core[0].inval_mask, 0x2ull);
+    EXPECT_EQ(h.sfence(true, 0x600000 + 0x1ABCDE, false, 0).core[0].inval_mask, 0x0ull);
     uint64_t reads = h.pte_reads();
     ASSERT_TRUE(IsOk(h.access(load(0x600000 + 0x8))));
     ASSERT_TRUE(IsOk(h.access(load(0x40000000 + 0x8))));
@@ -568,7 +568,7 @@ TEST(ModelTlbSfence, Sv32AddressInside4MiBPageFlushesIt)
     h.map(0x00C00000, 1, 0x400, kR | kAD);
     h.boot();
     ASSERT_TRUE(IsOk(h.access(load(0x00C00000))));
-    EXPECT_EQ(h.sfence(true, 0x00C00000 + 0x3FF123, false, 0).inval_mask, 0x1ull);
+    EXPECT_EQ(h.sfence(true, 0x00C00000 + 0x3FF123, false, 0).core[0].inval_mask, 0x1ull);
     ASSERT_TRUE(IsOk(h.access(load(0x00C00000 + 0x100))));
     EXPECT_EQ(h.pte_reads(), 2u);
 }
@@ -741,7 +741,7 @@ TEST(ModelTlbRepl, FifoPointerMovesOnlyOnPolicyVictims)
     h.boot();
     for (unsigned k : {A, B, C, D, E})
         ASSERT_TRUE(IsOk(h.access(load(page(k)))));
-    EXPECT_EQ(h.sfence(true, page(C), false, 0).inval_mask, 0x4ull);
+    EXPECT_EQ(h.sfence(true, page(C), false, 0).core[0].inval_mask, 0x4ull);
     ASSERT_TRUE(IsOk(h.access(load(page(F)))));
     ASSERT_TRUE(IsOk(h.access(load(page(G)))));
     EXPECT_EQ(h.fill_indices(), (std::vector<unsigned>{0, 1, 2, 3, 0, 2, 1}));
@@ -835,7 +835,7 @@ TEST(ModelTlbRepl, FifoSetAssociativeOddInvalidFills)
     h.boot();
     for (uint64_t v : {kP1, kP3, kP4})
         ASSERT_TRUE(IsOk(h.access(load(v << 12))));
-    EXPECT_EQ(h.sfence(true, kP4 << 12, false, 0).inval_mask, 0x4ull);
+    EXPECT_EQ(h.sfence(true, kP4 << 12, false, 0).core[0].inval_mask, 0x4ull);
     for (uint64_t v : {kP1, kP2})
         ASSERT_TRUE(IsOk(h.access(load(v << 12))));
     EXPECT_EQ(h.fill_indices(), (std::vector<unsigned>{2, 3, 2, 2, 3}));
@@ -871,8 +871,8 @@ TEST_P(InvalidFirst, FlushedWaysAreRefilledLowestFirst)
     for (unsigned k = 0; k < 4; k++)
         ASSERT_TRUE(IsOk(h.access(load(page(k)))));
     ASSERT_TRUE(IsOk(h.access(load(page(0)))));  // touch way 0
-    EXPECT_EQ(h.sfence(true, page(3), false, 0).inval_mask, 0x8ull);
-    EXPECT_EQ(h.sfence(true, page(1), false, 0).inval_mask, 0x2ull);
+    EXPECT_EQ(h.sfence(true, page(3), false, 0).core[0].inval_mask, 0x8ull);
+    EXPECT_EQ(h.sfence(true, page(1), false, 0).core[0].inval_mask, 0x2ull);
     h.clear_events();
     ASSERT_TRUE(IsOk(h.access(load(page(4)))));
     ASSERT_TRUE(IsOk(h.access(load(page(5)))));

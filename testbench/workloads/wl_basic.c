@@ -85,8 +85,9 @@ full:
     return -1;
 }
 
-static void next(void *st, struct vm_action *a)
+static void next(void *st, unsigned core, struct vm_action *a)
 {
+    (void)core;
     struct basic *b = st;
     if (b->booted < b->nboot) {
         *a = b->boot[b->booted++];
@@ -105,11 +106,11 @@ static void next(void *st, struct vm_action *a)
 
 const struct vm_workload_ops vm_wl_seq = {
     "seq", "8-byte loads (every 4th a store) through up to 256 pages in address order, wrapping",
-    create_seq, destroy, build, next,
+    create_seq, destroy, build, next, NULL, NULL, NULL, false,
 };
 
 const struct vm_workload_ops vm_wl_stride = {
     "stride", "8-byte accesses one page + 64 bytes apart over up to 256 pages: a TLB miss per access once "
               "the pages outnumber the TLB",
-    create_stride, destroy, build, next,
+    create_stride, destroy, build, next, NULL, NULL, NULL, false,
 };

@@ -281,8 +281,9 @@ static void queue_control(struct rnd *r)
     r->taken = 0;
 }
 
-static void next(void *st, struct vm_action *a)
+static void next(void *st, unsigned core, struct vm_action *a)
 {
+    (void)core;
     struct rnd *r = st;
     if (r->taken < r->npending) {
         *a = r->pending[r->taken++];
@@ -323,5 +324,5 @@ const struct vm_workload_ops vm_wl_random = {
     "constrained-random page tables with fault knobs (invalid, W without R, reserved bits, A/D clear, U, "
     "pointer at last level, misaligned superpages, non-leaf U), 4 ASIDs with global pages, superpages, and "
     "random traffic mixed with satp switches, status changes and all four sfence.vma forms",
-    create, destroy, build, next,
+    create, destroy, build, next, NULL, NULL, NULL, false,
 };

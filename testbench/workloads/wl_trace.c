@@ -168,8 +168,9 @@ static void split(struct tr *w, uint8_t op, uint64_t addr, uint32_t size, bool f
     }
 }
 
-static void next(void *st, struct vm_action *a)
+static void next(void *st, unsigned core, struct vm_action *a)
 {
+    (void)core;
     struct tr *w = st;
     if (w->booted < w->nboot) {
         *a = w->boot[w->booted++];
@@ -209,7 +210,7 @@ static void *create_none(const struct vm_config *cfg, uint64_t seed, char *err, 
 
 const struct vm_workload_ops vm_wl_trace = {
     "trace", "a real program's Lackey or din trace (--trace FILE): one process, every touched page mapped",
-    create_none, destroy, build, next,
+    create_none, destroy, build, next, NULL, NULL, NULL, false,
 };
 
 void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char *path, char *err, size_t errlen)

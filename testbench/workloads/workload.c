@@ -1,6 +1,7 @@
 /* The workload driver: actions in, per-cycle port and CSR inputs out (valid/ready on the port). */
 #include <vmcosim/contract.h>
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,16 +10,29 @@
 static const struct vm_workload_ops *const kWorkloads[] = {&vm_wl_seq, &vm_wl_stride, &vm_wl_random};
 #define NWORKLOADS (sizeof kWorkloads / sizeof kWorkloads[0])
 
+/* One core's side of the driver. */
+struct core_drv {
+    struct vm_core_in held;     /* the request being offered (req_valid) */
+    bool waiting_resp;          /* accepted, response not seen yet */
+    struct vm_action dma;       /* a DMA command waiting for the engine's port (kind VM_ACT_DMA) */
+    bool ended;
+    struct vm_workload_stats stats;
+};
+
 struct vm_workload {
     const struct vm_workload_ops *ops;
     void *st;
-    struct vm_in held;          /* the request being offered (req_valid) */
-    bool waiting_resp;          /* accepted, response not seen yet */
-    struct vm_in dma;           /* the DMA command being offered (dma_valid) */
+    unsigned cores;
+    struct core_drv core[VM_MAX_CORES];
+    /* the DMA engine's command port, shared by the cores: the command being offered */
+    bool dma_valid;
+    unsigned dma_owner;
+    uint8_t dma_op;
+    uint64_t dma_src, dma_dst;
     bool dma_busy;              /* a command was accepted and has not completed */
-    bool draining, ended;
+    bool draining;
     uint64_t cycle;
-    struct vm_workload_stats stats;
+    struct vm_workload_stats total;
 };
 
 unsigned vm_boot_actions(const struct vm_config *cfg, uint64_t seed, unsigned status_extra, uint64_t satp,
@@ -44,6 +58,13 @@ struct vm_workload *vm_workload_new(const char *name, const struct vm_config *cf
             return NULL;
         }
         w->ops = kWorkloads[i];
+        w->cores = cfg->cores;
+        if (cfg->cores > 1 && !w->ops->multi_core) {
+            snprintf(err, errlen, "workload %s drives one core (cores=1); with cores=%u use a multi-core workload "
+                     "(vmcosim list)", name, cfg->cores);
+            free(w);
+            return NULL;
+        }
         if (!(w->st = w->ops->create(cfg, seed, err, errlen))) {
             free(w);
             return NULL;
@@ -65,6 +86,12 @@ struct vm_workload *vm_workload_new_trace(const char *path, const struct vm_conf
         return NULL;
     }
     w->ops = &vm_wl_trace;
+    w->cores = 1;
+    if (cfg->cores > 1) {
+        snprintf(err, errlen, "a trace drives one core (cores=1); got cores=%u", cfg->cores);
+        free(w);
+        return NULL;
+    }
     if (!(w->st = vm_wl_trace_create(cfg, seed, path, err, errlen))) {
         free(w);
         return NULL;
@@ -90,25 +117,69 @@ static void observe(struct vm_workload *w, const struct vm_obs *prev)
 {
     if (!prev)
         return;
-    if (w->held.req_valid && prev->req_ready) {
-        w->held.req_valid = 0;
-        w->waiting_resp = true;
-        w->stats.requests++;
-        w->stats.by_op[w->held.req_op % 3]++;
+    for (unsigned c = 0; c < w->cores; c++) {
+        struct core_drv *d = &w->core[c];
+        const struct vm_core_obs *o = &prev->core[c];
+        if (d->held.req_valid && o->req_ready) {
+            d->held.req_valid = 0;
+            d->waiting_resp = true;
+            d->stats.requests++;
+            d->stats.by_op[d->held.req_op % 3]++;
+        }
+        if (o->resp_valid) {
+            d->waiting_resp = false;
+            d->stats.responses++;
+            if (o->resp_fault) {
+                d->stats.faults++;
+                d->stats.by_cause[o->resp_cause & 15]++;
+            }
+            if (w->ops->response)
+                w->ops->response(w->st, c, o);
+        }
     }
-    if (w->dma.dma_valid && prev->dma_ready) {
-        w->dma.dma_valid = 0;
+    if (w->dma_valid && prev->dma_ready) {
+        w->dma_valid = false;
         w->dma_busy = true;
     }
     if (prev->dma_done)
         w->dma_busy = false;
-    if (prev->resp_valid) {
-        w->waiting_resp = false;
-        w->stats.responses++;
-        if (prev->resp_fault) {
-            w->stats.faults++;
-            w->stats.by_cause[prev->resp_cause & 15]++;
+}
+
+/* Core c's next action into its port inputs (and the shared DMA and buffer ports). */
+static void take_action(struct vm_workload *w, unsigned c, struct vm_in *in)
+{
+    struct core_drv *d = &w->core[c];
+    struct vm_action a;
+    w->ops->next(w->st, c, &a);
+    switch (a.kind) {
+    case VM_ACT_REQ:
+        d->held = (struct vm_core_in){.req_valid = 1, .req_op = a.op, .req_size = a.size, .req_bare = a.bare,
+                                      .req_cont = a.cont, .req_addr = a.addr, .req_wdata = a.wdata};
+        break;
+    case VM_ACT_CSR:
+        in->core[c].csr_we = 1;
+        in->core[c].csr_addr = a.csr;
+        in->core[c].csr_wdata = a.value;
+        d->stats.csr_writes++;
+        d->stats.sfences += a.csr == VM_CSR_SFENCE;
+        d->stats.satp_writes += a.csr == VM_CSR_SATP;
+        break;
+    case VM_ACT_DMA:
+        d->dma = a;
+        d->stats.dma_commands++;
+        break;
+    case VM_ACT_BUF:
+        if (!w->dma_busy && !w->dma_valid && !in->buf_we) {
+            in->buf_we = 1;
+            in->buf_addr = (uint16_t)a.addr;
+            in->buf_wdata = a.value;
         }
+        break;
+    case VM_ACT_END:
+        d->ended = true;
+        break;
+    case VM_ACT_NONE:
+        break;
     }
 }
 
@@ -116,77 +187,96 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
 {
     observe(w, prev);
     memset(in, 0, sizeof *in);
-    /* Keep a perf counter on the CSR read port so its value is compared every cycle. */
-    in->csr_addr = (uint8_t)(VM_CSR_PERF_LOADS + w->cycle % (VM_CSR_COUNT - VM_CSR_PERF_LOADS));
+    /* Keep a perf counter on every CSR read port so its value is compared every cycle. */
+    uint8_t shown = (uint8_t)(VM_CSR_PERF_LOADS + w->cycle % (VM_CSR_COUNT - VM_CSR_PERF_LOADS));
     w->cycle++;
-    /* A new action once the request (and any DMA command) was taken; buffer writes wait for an idle
-     * engine. */
-    if (!w->held.req_valid && !w->dma.dma_valid && !w->draining && !w->ended) {
-        struct vm_action a;
-        w->ops->next(w->st, &a);
-        switch (a.kind) {
-        case VM_ACT_REQ:
-            w->held.req_valid = 1;
-            w->held.req_op = a.op;
-            w->held.req_size = a.size;
-            w->held.req_bare = a.bare;
-            w->held.req_addr = a.addr;
-            w->held.req_wdata = a.wdata;
-            w->held.req_cont = a.cont;
-            break;
-        case VM_ACT_CSR:
-            in->csr_we = 1;
-            in->csr_addr = a.csr;
-            in->csr_wdata = a.value;
-            w->stats.csr_writes++;
-            w->stats.sfences += a.csr == VM_CSR_SFENCE;
-            w->stats.satp_writes += a.csr == VM_CSR_SATP;
-            break;
-        case VM_ACT_DMA:
-            w->dma.dma_valid = 1;
-            w->dma.dma_op = a.csr;
-            w->dma.dma_src = a.addr;
-            w->dma.dma_dst = a.value;
-            w->stats.dma_commands++;
-            break;
-        case VM_ACT_BUF:
-            if (!w->dma_busy) {
-                in->buf_we = 1;
-                in->buf_addr = (uint16_t)a.addr;
-                in->buf_wdata = a.value;
-            }
-            break;
-        case VM_ACT_END:
-            w->ended = true;
-            break;
-        case VM_ACT_NONE:
-            break;
+    for (unsigned c = 0; c < w->cores; c++) {
+        struct core_drv *d = &w->core[c];
+        in->core[c].csr_addr = shown;
+        /* A new action once the request (and any DMA command) was taken. */
+        if (!d->held.req_valid && d->dma.kind != VM_ACT_DMA && !w->draining && !d->ended)
+            take_action(w, c, in);
+        /* The DMA port takes one command at a time, from the lowest-numbered core that has one. */
+        if (d->dma.kind == VM_ACT_DMA && !w->dma_valid) {
+            w->dma_valid = true;
+            w->dma_owner = c;
+            w->dma_op = d->dma.csr;
+            w->dma_src = d->dma.addr;
+            w->dma_dst = d->dma.value;
+            d->dma.kind = VM_ACT_NONE;
         }
+        struct vm_core_in *ci = &in->core[c];
+        ci->req_valid = d->held.req_valid;
+        ci->req_op = d->held.req_op;
+        ci->req_size = d->held.req_size;
+        ci->req_bare = d->held.req_bare;
+        ci->req_addr = d->held.req_addr;
+        ci->req_wdata = d->held.req_wdata;
+        ci->req_cont = d->held.req_cont;
     }
-    in->req_valid = w->held.req_valid;
-    in->req_op = w->held.req_op;
-    in->req_size = w->held.req_size;
-    in->req_bare = w->held.req_bare;
-    in->req_addr = w->held.req_addr;
-    in->req_wdata = w->held.req_wdata;
-    in->req_cont = w->held.req_cont;
-    in->dma_valid = w->dma.dma_valid;
-    in->dma_op = w->dma.dma_op;
-    in->dma_src = w->dma.dma_src;
-    in->dma_dst = w->dma.dma_dst;
+    in->dma_valid = w->dma_valid;
+    in->dma_op = w->dma_op;
+    in->dma_src = w->dma_src;
+    in->dma_dst = w->dma_dst;
     if (!in->buf_we)
         in->buf_addr = (uint16_t)(w->cycle % VM_DMA_BUF_WORDS);  /* show the buffer on the read port */
 }
 
-int vm_workload_holding(const struct vm_workload *w) { return w->held.req_valid; }
+int vm_workload_holding(const struct vm_workload *w)
+{
+    for (unsigned c = 0; c < w->cores; c++)
+        if (!w->core[c].held.req_valid)
+            return 0;
+    return 1;
+}
 void vm_workload_skip(struct vm_workload *w, uint64_t n) { w->cycle += n; }
 int vm_workload_idle(const struct vm_workload *w)
 {
-    return !w->held.req_valid && !w->waiting_resp && !w->dma.dma_valid && !w->dma_busy;
+    for (unsigned c = 0; c < w->cores; c++) {
+        const struct core_drv *d = &w->core[c];
+        if (d->held.req_valid || d->waiting_resp || d->dma.kind == VM_ACT_DMA)
+            return 0;
+    }
+    return !w->dma_valid && !w->dma_busy;
 }
-int vm_workload_done(const struct vm_workload *w) { return w->ended && vm_workload_idle(w); }
+int vm_workload_done(const struct vm_workload *w)
+{
+    for (unsigned c = 0; c < w->cores; c++)
+        if (!w->core[c].ended)
+            return 0;
+    return vm_workload_idle(w);
+}
 void vm_workload_drain(struct vm_workload *w) { w->draining = true; }
-const struct vm_workload_stats *vm_workload_stats(const struct vm_workload *w) { return &w->stats; }
+
+const struct vm_workload_stats *vm_workload_core_stats(const struct vm_workload *w, unsigned core)
+{
+    return &w->core[core < VM_MAX_CORES ? core : 0].stats;
+}
+
+const struct vm_workload_stats *vm_workload_stats(const struct vm_workload *w)
+{
+    struct vm_workload *m = (struct vm_workload *)w;   /* the total is a cache of the per-core sums */
+    memset(&m->total, 0, sizeof m->total);
+    const uint64_t *src;
+    uint64_t *dst = (uint64_t *)&m->total;
+    for (unsigned c = 0; c < w->cores; c++) {
+        src = (const uint64_t *)&w->core[c].stats;
+        for (size_t k = 0; k < sizeof m->total / sizeof(uint64_t); k++)
+            dst[k] += src[k];
+    }
+    return &m->total;
+}
+
+int vm_workload_check(const struct vm_workload *w, char *err, size_t errlen)
+{
+    return w->ops->check ? w->ops->check(w->st, err, errlen) : 0;
+}
+
+void vm_workload_report(const struct vm_workload *w, FILE *f)
+{
+    if (w->ops->report)
+        w->ops->report(w->st, f);
+}
 
 void vm_workload_list(FILE *f)
 {

@@ -20,12 +20,21 @@ struct vm_action {
 struct vm_workload_ops {
     const char *name;
     const char *description;
-    /* Private state: allocated by create, freed by destroy. Returns NULL with err on failure. */
+    /* Private state: allocated by create, freed by destroy. Returns NULL with err on failure (e.g. a
+     * core count the workload cannot use). */
     void *(*create)(const struct vm_config *cfg, uint64_t seed, char *err, size_t errlen);
     void (*destroy)(void *st);
     int (*build)(void *st, struct vm_image *img, char *err, size_t errlen);
-    /* The next action (called when the previous request was accepted or a CSR write was issued). */
-    void (*next)(void *st, struct vm_action *a);
+    /* Core `core`'s next action, asked for in every cycle in which that core's previous request was
+     * accepted (or it has none) and its DMA command, if any, was taken. VM_ACT_NONE: nothing this cycle. */
+    void (*next)(void *st, unsigned core, struct vm_action *a);
+    /* Optional: a response of core `core`'s port (in order; one per accepted request). */
+    void (*response)(void *st, unsigned core, const struct vm_core_obs *o);
+    /* Optional: the workload's own verdict at the end (0 or -1 with a message) and its report. */
+    int (*check)(void *st, char *err, size_t errlen);
+    void (*report)(void *st, FILE *f);
+    /* Drives every core (false: only core 0, and the driver refuses cores > 1). */
+    bool multi_core;
 };
 
 /* Small deterministic PRNG for workload choices (splitmix64). */
