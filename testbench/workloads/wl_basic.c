@@ -35,16 +35,18 @@ static void *create(const struct vm_config *cfg, uint64_t seed, bool stride)
     return b;
 }
 
-static void *create_seq(const struct vm_config *cfg, uint64_t seed, char *err, size_t errlen)
+static void *create_seq(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
 {
+    (void)arg;
     void *b = create(cfg, seed, false);
     if (!b)
         snprintf(err, errlen, "out of memory");
     return b;
 }
 
-static void *create_stride(const struct vm_config *cfg, uint64_t seed, char *err, size_t errlen)
+static void *create_stride(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
 {
+    (void)arg;
     void *b = create(cfg, seed, true);
     if (!b)
         snprintf(err, errlen, "out of memory");
@@ -106,11 +108,11 @@ static void next(void *st, unsigned core, struct vm_action *a)
 
 const struct vm_workload_ops vm_wl_seq = {
     "seq", "8-byte loads (every 4th a store) through up to 256 pages in address order, wrapping",
-    create_seq, destroy, build, next, NULL, NULL, NULL, false,
+    create_seq, destroy, build, next, NULL, NULL, NULL, false, false,
 };
 
 const struct vm_workload_ops vm_wl_stride = {
     "stride", "8-byte accesses one page + 64 bytes apart over up to 256 pages: a TLB miss per access once "
               "the pages outnumber the TLB",
-    create_stride, destroy, build, next, NULL, NULL, NULL, false,
+    create_stride, destroy, build, next, NULL, NULL, NULL, false, false,
 };

@@ -43,8 +43,9 @@ struct rnd {
 
 static uint64_t rnd(struct rnd *r, uint64_t n) { return vm_rand_below(&r->rng, n); }
 
-static void *create(const struct vm_config *cfg, uint64_t seed, char *err, size_t errlen)
+static void *create(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
 {
+    (void)arg;
     if (cfg->mem_size < (1u << 20)) {
         snprintf(err, errlen, "workload random needs mem.size >= 1M (got %llu)",
                  (unsigned long long)cfg->mem_size);
@@ -324,5 +325,5 @@ const struct vm_workload_ops vm_wl_random = {
     "constrained-random page tables with fault knobs (invalid, W without R, reserved bits, A/D clear, U, "
     "pointer at last level, misaligned superpages, non-leaf U), 4 ASIDs with global pages, superpages, and "
     "random traffic mixed with satp switches, status changes and all four sfence.vma forms",
-    create, destroy, build, next, NULL, NULL, NULL, false,
+    create, destroy, build, next, NULL, NULL, NULL, false, false,
 };

@@ -200,8 +200,9 @@ static void next(void *st, unsigned core, struct vm_action *a)
     a->wdata = p->addr * 0x9E3779B97F4A7C15ull;
 }
 
-static void *create_none(const struct vm_config *cfg, uint64_t seed, char *err, size_t errlen)
+static void *create_none(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
 {
+    (void)arg;
     (void)cfg;
     (void)seed;
     snprintf(err, errlen, "the trace workload needs a trace file (--trace FILE)");
@@ -210,7 +211,7 @@ static void *create_none(const struct vm_config *cfg, uint64_t seed, char *err, 
 
 const struct vm_workload_ops vm_wl_trace = {
     "trace", "a real program's Lackey or din trace (--trace FILE): one process, every touched page mapped",
-    create_none, destroy, build, next, NULL, NULL, NULL, false,
+    create_none, destroy, build, next, NULL, NULL, NULL, false, false,
 };
 
 void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char *path, char *err, size_t errlen)

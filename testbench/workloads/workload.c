@@ -7,7 +7,7 @@
 
 #include "workload_impl.h"
 
-static const struct vm_workload_ops *const kWorkloads[] = {&vm_wl_seq, &vm_wl_stride, &vm_wl_random};
+static const struct vm_workload_ops *const kWorkloads[] = {&vm_wl_seq, &vm_wl_stride, &vm_wl_random, &vm_wl_coherence};
 #define NWORKLOADS (sizeof kWorkloads / sizeof kWorkloads[0])
 
 /* One core's side of the driver. */
@@ -49,23 +49,34 @@ unsigned vm_boot_actions(const struct vm_config *cfg, uint64_t seed, unsigned st
 struct vm_workload *vm_workload_new(const char *name, const struct vm_config *cfg, uint64_t seed, char *err,
                                     size_t errlen)
 {
+    const char *colon = strchr(name, ':');
+    size_t base_len = colon ? (size_t)(colon - name) : strlen(name);
+    const char *arg = colon ? colon + 1 : NULL;
     for (size_t i = 0; i < NWORKLOADS; i++) {
-        if (strcmp(kWorkloads[i]->name, name))
+        const struct vm_workload_ops *ops = kWorkloads[i];
+        if (strlen(ops->name) != base_len || strncmp(ops->name, name, base_len))
             continue;
+        if (ops->takes_arg && (!arg || !*arg)) {
+            snprintf(err, errlen, "workload %s needs an argument: %s:ARG (vmcosim list)", ops->name, ops->name);
+            return NULL;
+        }
+        if (!ops->takes_arg && arg) {
+            snprintf(err, errlen, "workload %s takes no argument (got '%s')", ops->name, name);
+            return NULL;
+        }
+        if (cfg->cores > 1 && !ops->multi_core) {
+            snprintf(err, errlen, "workload %s drives one core (cores=1); with cores=%u use a multi-core workload "
+                     "(vmcosim list)", ops->name, cfg->cores);
+            return NULL;
+        }
         struct vm_workload *w = calloc(1, sizeof *w);
         if (!w) {
             snprintf(err, errlen, "out of memory");
             return NULL;
         }
-        w->ops = kWorkloads[i];
+        w->ops = ops;
         w->cores = cfg->cores;
-        if (cfg->cores > 1 && !w->ops->multi_core) {
-            snprintf(err, errlen, "workload %s drives one core (cores=1); with cores=%u use a multi-core workload "
-                     "(vmcosim list)", name, cfg->cores);
-            free(w);
-            return NULL;
-        }
-        if (!(w->st = w->ops->create(cfg, seed, err, errlen))) {
+        if (!(w->st = ops->create(cfg, seed, arg, err, errlen))) {
             free(w);
             return NULL;
         }
@@ -73,7 +84,7 @@ struct vm_workload *vm_workload_new(const char *name, const struct vm_config *cf
     }
     int n = snprintf(err, errlen, "unknown workload '%s'; built-in workloads:", name);
     for (size_t i = 0; i < NWORKLOADS && n > 0 && (size_t)n < errlen; i++)
-        n += snprintf(err + n, errlen - (size_t)n, " %s", kWorkloads[i]->name);
+        n += snprintf(err + n, errlen - (size_t)n, " %s%s", kWorkloads[i]->name, kWorkloads[i]->takes_arg ? ":ARG" : "");
     return NULL;
 }
 
@@ -280,6 +291,9 @@ void vm_workload_report(const struct vm_workload *w, FILE *f)
 
 void vm_workload_list(FILE *f)
 {
-    for (size_t i = 0; i < NWORKLOADS; i++)
-        fprintf(f, "  %-10s %s\n", kWorkloads[i]->name, kWorkloads[i]->description);
+    for (size_t i = 0; i < NWORKLOADS; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "%s%s", kWorkloads[i]->name, kWorkloads[i]->takes_arg ? ":NAME" : "");
+        fprintf(f, "  %-12s %s\n", name, kWorkloads[i]->description);
+    }
 }

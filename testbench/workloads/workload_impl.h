@@ -21,8 +21,9 @@ struct vm_workload_ops {
     const char *name;
     const char *description;
     /* Private state: allocated by create, freed by destroy. Returns NULL with err on failure (e.g. a
-     * core count the workload cannot use). */
-    void *(*create)(const struct vm_config *cfg, uint64_t seed, char *err, size_t errlen);
+     * core count the workload cannot use). arg: the text after "name:" (NULL when absent; only workloads
+     * with takes_arg get one). */
+    void *(*create)(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen);
     void (*destroy)(void *st);
     int (*build)(void *st, struct vm_image *img, char *err, size_t errlen);
     /* Core `core`'s next action, asked for in every cycle in which that core's previous request was
@@ -35,6 +36,8 @@ struct vm_workload_ops {
     void (*report)(void *st, FILE *f);
     /* Drives every core (false: only core 0, and the driver refuses cores > 1). */
     bool multi_core;
+    /* Named "name:ARG" (e.g. litmus:MP); the argument is required. */
+    bool takes_arg;
 };
 
 /* Small deterministic PRNG for workload choices (splitmix64). */
@@ -51,7 +54,7 @@ static inline uint64_t vm_rand_below(uint64_t *s, uint64_t n) { return n ? vm_ra
 unsigned vm_boot_actions(const struct vm_config *cfg, uint64_t seed, unsigned status_extra, uint64_t satp,
                          struct vm_action *out);
 
-extern const struct vm_workload_ops vm_wl_seq, vm_wl_stride, vm_wl_random, vm_wl_trace;
+extern const struct vm_workload_ops vm_wl_seq, vm_wl_stride, vm_wl_random, vm_wl_trace, vm_wl_coherence;
 void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char *path, char *err, size_t errlen);
 
 #endif
