@@ -36,9 +36,13 @@ struct rnd {
     uint64_t page_pte_addr[NASID][NPAGES];   /* where each 4 KiB leaf PTE lives, and its built value */
     uint64_t page_pte[NASID][NPAGES];
     uint64_t data_lo, data_hi;     /* physical range of data frames: bare stores stay inside it */
-    unsigned cur_asid;
-    struct vm_action pending[4];
-    unsigned npending, taken;
+    /* per core: its current address space and the actions it has queued */
+    struct {
+        unsigned cur_asid;
+        struct vm_action pending[4];
+        unsigned npending, taken;
+    } core[VM_MAX_CORES];
+    unsigned cur;   /* the core being served (next() sets it) */
 };
 
 static uint64_t rnd(struct rnd *r, uint64_t n) { return vm_rand_below(&r->rng, n); }
@@ -189,8 +193,11 @@ static int build(void *st, struct vm_image *img, char *err, size_t errlen)
         if (build_space(r, img, a, frames, 64, global_frames, base, count))
             goto full;
     unsigned mode = r->bare ? VM_SATP_MODE_BARE : r->sv32 ? VM_SATP_MODE_SV32 : VM_SATP_MODE_SV39;
-    r->npending = vm_boot_actions(&r->cfg, r->seed, 0, vm_satp(mode, 1, r->root[0]), r->pending);
-    r->cur_asid = 0;
+    for (unsigned c = 0; c < r->cfg.cores; c++) {
+        r->core[c].npending = vm_boot_actions(&r->cfg, r->seed + 977 * c, 0, vm_satp(mode, 1, r->root[0]),
+                                              r->core[c].pending);
+        r->core[c].cur_asid = 0;
+    }
     return 0;
 full:
     snprintf(err, errlen, "mem.size=%llu is too small for workload random",
@@ -220,38 +227,38 @@ static uint64_t pick_va(struct rnd *r)
         /* Locality, as programs have it: mostly the first few lines of a few hot pages (so caches hit,
          * lines go E -> M and dirty victims are written back), sometimes anywhere in any page. */
         if (rnd(r, 4))
-            return r->page_va[r->cur_asid][rnd(r, 6)] + rnd(r, 4) * 64 + rnd(r, 64);
-        return r->page_va[r->cur_asid][rnd(r, NPAGES)] + rnd(r, 4096);
+            return r->page_va[r->core[r->cur].cur_asid][rnd(r, 6)] + rnd(r, 4) * 64 + rnd(r, 64);
+        return r->page_va[r->core[r->cur].cur_asid][rnd(r, NPAGES)] + rnd(r, 4096);
     }
 }
 
 /* A page DMA command on the data frames (which user pages map), or a few swap-buffer words. */
 static void queue_dma(struct rnd *r)
 {
-    struct vm_action *p = r->pending;
+    struct vm_action *p = r->core[r->cur].pending;
     uint64_t frames = (r->data_hi - r->data_lo) >> 12;
     uint64_t src = r->data_lo + (rnd(r, frames) << 12), dst = r->data_lo + (rnd(r, frames) << 12);
     unsigned op = (unsigned)rnd(r, 5);
     if (op < 4) {
         p[0] = (struct vm_action){.kind = VM_ACT_DMA, .csr = (uint8_t)op, .addr = src, .value = dst};
-        r->npending = 1;
+        r->core[r->cur].npending = 1;
     } else {
         for (unsigned i = 0; i < 4; i++)
             p[i] = (struct vm_action){.kind = VM_ACT_BUF, .addr = rnd(r, VM_DMA_BUF_WORDS), .value = vm_rand(&r->rng)};
-        r->npending = 4;
+        r->core[r->cur].npending = 4;
     }
-    r->taken = 0;
+    r->core[r->cur].taken = 0;
 }
 
 static void queue_control(struct rnd *r)
 {
     unsigned k = (unsigned)rnd(r, 4);
-    struct vm_action *p = r->pending;
+    struct vm_action *p = r->core[r->cur].pending;
     if (k == 0) {
-        r->cur_asid = (unsigned)rnd(r, NASID);
+        r->core[r->cur].cur_asid = (unsigned)rnd(r, NASID);
         p[0] = (struct vm_action){.kind = VM_ACT_CSR, .csr = VM_CSR_SATP,
-                                  .value = vm_satp(satp_mode(r), 1 + r->cur_asid, r->root[r->cur_asid])};
-        r->npending = 1;
+                                  .value = vm_satp(satp_mode(r), 1 + r->core[r->cur].cur_asid, r->root[r->core[r->cur].cur_asid])};
+        r->core[r->cur].npending = 1;
     } else if (k == 1) {
         /* Mostly user mode; supervisor mostly with SUM (else every user page faults); MXR at random. */
         unsigned pick = (unsigned)rnd(r, 10);
@@ -260,7 +267,7 @@ static void queue_control(struct rnd *r)
         status |= (unsigned)rnd(r, 2) << VM_STATUS_MXR;
         status |= r->cfg.ad == VM_AD_HW ? pte_bit(VM_STATUS_ADHW) : 0;
         p[0] = (struct vm_action){.kind = VM_ACT_CSR, .csr = VM_CSR_STATUS, .value = status};
-        r->npending = 1;
+        r->core[r->cur].npending = 1;
     } else if (k == 2) {
         /* Software clears a page's A and D bits (as a clock-style reclaimer does) with a physical store,
          * then fences that page in its address space: the next accesses set them again (or fault). */
@@ -272,32 +279,28 @@ static void queue_control(struct rnd *r)
         p[2] = (struct vm_action){.kind = VM_ACT_CSR, .csr = VM_CSR_SFENCE,
                                   .value = (1u << VM_SFENCE_USE_VADDR) | (1u << VM_SFENCE_USE_ASID) |
                                            ((uint64_t)(1 + a) << VM_SFENCE_ASID_LSB)};
-        r->npending = 3;
+        r->core[r->cur].npending = 3;
     } else {
         uint64_t cmd = rnd(r, 4) | ((1 + rnd(r, NASID)) << VM_SFENCE_ASID_LSB);
         p[0] = (struct vm_action){.kind = VM_ACT_CSR, .csr = VM_CSR_SFENCE_VADDR, .value = pick_va(r)};
         p[1] = (struct vm_action){.kind = VM_ACT_CSR, .csr = VM_CSR_SFENCE, .value = cmd};
-        r->npending = 2;
+        r->core[r->cur].npending = 2;
     }
-    r->taken = 0;
+    r->core[r->cur].taken = 0;
 }
 
 static void next(void *st, unsigned core, struct vm_action *a)
 {
-    (void)core;
     struct rnd *r = st;
-    if (r->taken < r->npending) {
-        *a = r->pending[r->taken++];
-        return;
+    r->cur = core;
+    if (r->core[core].taken >= r->core[core].npending) {
+        if (!r->bare && rnd(r, 48) == 0)
+            queue_control(r);
+        else if (r->cfg.l1_size && rnd(r, 96) == 0)
+            queue_dma(r);
     }
-    if (!r->bare && rnd(r, 48) == 0) {
-        queue_control(r);
-        *a = r->pending[r->taken++];
-        return;
-    }
-    if (r->cfg.l1_size && rnd(r, 96) == 0) {
-        queue_dma(r);
-        *a = r->pending[r->taken++];
+    if (r->core[core].taken < r->core[core].npending) {
+        *a = r->core[core].pending[r->core[core].taken++];
         return;
     }
     memset(a, 0, sizeof *a);
@@ -324,6 +327,7 @@ const struct vm_workload_ops vm_wl_random = {
     "random",
     "constrained-random page tables with fault knobs (invalid, W without R, reserved bits, A/D clear, U, "
     "pointer at last level, misaligned superpages, non-leaf U), 4 ASIDs with global pages, superpages, and "
-    "random traffic mixed with satp switches, status changes and all four sfence.vma forms",
-    create, destroy, build, next, NULL, NULL, NULL, false, false,
+    "random traffic mixed with satp switches, status changes and all four sfence.vma forms; every core runs "
+    "its own stream over the shared address spaces",
+    create, destroy, build, next, NULL, NULL, NULL, true, false,
 };
