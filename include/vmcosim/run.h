@@ -28,6 +28,7 @@ struct vm_run_result {
     struct vm_core_counters total;   /* summed over the cores */
     uint64_t bus[7];              /* bus transactions granted, by VM_BUS_* (observed, every master) */
     uint64_t walker_bus_reads;    /* RdNA of the cores' walkers (PTE reads that missed their L1) */
+    uint64_t bus_supplied;        /* transactions served by a dirty line another cache supplied */
     uint64_t dma_lines_read, dma_lines_written;
     double seconds;               /* wall time of the cycle loop */
 };
