@@ -6,9 +6,12 @@
 # Wall-clock speed on a shared machine drifts by tens of percent between runs, so the script also counts
 # machine instructions per simulated cycle with callgrind (deterministic: the same figure every time),
 # as the difference between a run of 2N and one of N cycles (setup cancels out).
+# Then the same for 1, 2 and 4 cores (every core runs its own stream of the workload): median cycles/s of
+# CORE_RUNS interleaved runs of CORE_CYCLES cycles, and callgrind instructions per cycle.
 # Environment: RUNS (default 5), WORKLOAD (default random), CYCLES (default 5000000; the model runs 10x as
-# many so that its time is measurable), IR_CYCLES (default 200000; 0 skips callgrind), extra vmcosim
-# options in BENCH_ARGS (e.g. "--set mem.size=4M").
+# many so that its time is measurable), IR_CYCLES (default 200000; 0 skips callgrind), CORE_RUNS (default
+# 3; 0 skips the core sweep), CORE_CYCLES (default 2000000), extra vmcosim options in BENCH_ARGS (e.g.
+# "--set mem.size=4M").
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
@@ -29,10 +32,10 @@ trap 'rm -rf "$tmp"' EXIT
 
 # One run of one engine; prints its cycles/s (stats JSON: cycles / seconds of the cycle loop).
 once() {
-  local engine=$1 n=$2
+  local engine=$1 n=$2 extra=${3:-}
   # shellcheck disable=SC2086
   "$build/vmcosim" run --engine "$engine" --workload "$workload" --max-cycles "$n" --seed 1 \
-    --stats-json "$tmp/s.json" ${BENCH_ARGS:-} > /dev/null
+    --stats-json "$tmp/s.json" ${BENCH_ARGS:-} $extra > /dev/null
   awk -F'[:,]' '/"cycles":/ && !c {c=$2} /"seconds":/ {s=$2} END {printf "%.0f\n", c / s}' "$tmp/s.json"
 }
 
@@ -53,11 +56,12 @@ ratio=$(median < "$tmp/ratio")
 
 # Instructions per simulated cycle of one engine (callgrind, N and 2N cycles, small memory).
 ir_per_cycle() {
-  local engine=$1 n=$2 a b
+  local engine=$1 n=$2 extra=${3:-} a b
   for c in "$n" $((2 * n)); do
     # shellcheck disable=SC2086
     valgrind --tool=callgrind --callgrind-out-file=/dev/null "$build/vmcosim" run --engine "$engine" \
-      --workload "$workload" --max-cycles "$c" --seed 1 --set mem.size=1M ${BENCH_ARGS:-} > /dev/null 2> "$tmp/cg"
+      --workload "$workload" --max-cycles "$c" --seed 1 --set mem.size=1M ${BENCH_ARGS:-} $extra \
+      > /dev/null 2> "$tmp/cg"
     grep -o 'Collected : [0-9]*' "$tmp/cg" | awk '{print $3}'
   done | { read -r a; read -r b; awk -v a="$a" -v b="$b" -v n="$n" 'BEGIN {printf "%.1f\n", (b - a) / n}'; }
 }
@@ -81,8 +85,40 @@ if [[ $ir_rtl != null ]]; then
     printf "  lockstep  %10.1f   (%.2fx the RTL alone)\n", l, l / r
   }'
 fi
+
+# The core sweep: the same workload on 1, 2 and 4 cores (default L1 on every core).
+core_runs=${CORE_RUNS:-3}
+core_cycles=${CORE_CYCLES:-2000000}
+cores_json=""
+if ((core_runs > 0)); then
+  echo "cores (workload $workload, median of $core_runs interleaved runs of $core_cycles cycles)"
+  printf '  %-6s %14s %14s %14s %8s %8s %12s %12s %12s\n' cores rtl model lockstep model/rtl ls/rtl \
+    "rtl Ir/cyc" "model Ir/cyc" "ls Ir/cyc"
+  for n in 1 2 4; do
+    : > "$tmp/rtl"; : > "$tmp/model"; : > "$tmp/lockstep"; : > "$tmp/ratio"
+    for ((i = 0; i < core_runs; i++)); do
+      r=$(once rtl "$core_cycles" "--set cores=$n")
+      m=$(once model $((core_cycles * 10)) "--set cores=$n")
+      l=$(once lockstep "$core_cycles" "--set cores=$n")
+      echo "$r" >> "$tmp/rtl"; echo "$m" >> "$tmp/model"; echo "$l" >> "$tmp/lockstep"
+      awk -v r="$r" -v l="$l" 'BEGIN {printf "%.4f\n", r / l}' >> "$tmp/ratio"
+    done
+    cr=$(median < "$tmp/rtl"); cm=$(median < "$tmp/model"); cl=$(median < "$tmp/lockstep")
+    cq=$(median < "$tmp/ratio")
+    ir_r=null ir_m=null ir_l=null
+    if ((ir_cycles > 0)); then
+      ir_r=$(ir_per_cycle rtl "$ir_cycles" "--set cores=$n")
+      ir_m=$(ir_per_cycle model "$ir_cycles" "--set cores=$n")
+      ir_l=$(ir_per_cycle lockstep "$ir_cycles" "--set cores=$n")
+    fi
+    awk -v n="$n" -v r="$cr" -v m="$cm" -v l="$cl" -v q="$cq" -v a="$ir_r" -v b="$ir_m" -v c="$ir_l" 'BEGIN {
+      printf "  %-6s %14.0f %14.0f %14.0f %7.1fx %7.2fx %12s %12s %12s\n", n, r, m, l, m / r, q, a, b, c }'
+    cores_json+="${cores_json:+, }\"$n\": {\"rtl_cycles_per_s\": $cr, \"model_cycles_per_s\": $cm, \"lockstep_cycles_per_s\": $cl, \"lockstep_time_ratio\": $cq, \"rtl_instructions_per_cycle\": $ir_r, \"model_instructions_per_cycle\": $ir_m, \"lockstep_instructions_per_cycle\": $ir_l}"
+  done
+fi
+
 if [[ -n $json ]]; then
-  printf '{"workload": "%s", "runs": %d, "rtl_cycles_per_s": %s, "model_cycles_per_s": %s, "lockstep_cycles_per_s": %s, "lockstep_time_ratio": %s, "rtl_instructions_per_cycle": %s, "model_instructions_per_cycle": %s, "lockstep_instructions_per_cycle": %s}\n' \
-    "$workload" "$runs" "$rtl" "$model" "$lockstep" "$ratio" "$ir_rtl" "$ir_model" "$ir_lockstep" > "$json"
+  printf '{"workload": "%s", "runs": %d, "rtl_cycles_per_s": %s, "model_cycles_per_s": %s, "lockstep_cycles_per_s": %s, "lockstep_time_ratio": %s, "rtl_instructions_per_cycle": %s, "model_instructions_per_cycle": %s, "lockstep_instructions_per_cycle": %s, "cores": {%s}}\n' \
+    "$workload" "$runs" "$rtl" "$model" "$lockstep" "$ratio" "$ir_rtl" "$ir_model" "$ir_lockstep" "$cores_json" > "$json"
   echo "json: $json"
 fi
