@@ -41,8 +41,12 @@ struct field {
     char name[32];
     size_t offset, size;
 };
+struct core_field {
+    const char *name;
+    size_t offset, size;
+};
 #define C(name) {#name, offsetof(struct vm_core_obs, name), sizeof(((struct vm_core_obs *)0)->name)}
-static const struct field kCoreFields[] = {
+static const struct core_field kCoreFields[] = {
     C(req_ready),     C(resp_valid),    C(resp_fault),    C(resp_cause),  C(resp_rdata),
     C(resp_tval),     C(csr_rdata),     C(mem_req_valid), C(mem_req_ready), C(mem_req_cont), C(mem_req_op),
     C(mem_req_strb),  C(mem_req_addr),  C(mem_req_wdata), C(mem_req_cmp), C(mem_resp_valid), C(mem_resp_rdata),
@@ -222,7 +226,8 @@ static void fail(struct vm_checker *c, uint64_t cycle, const struct field *f, co
 {
     c->failed = true;
     c->mismatches++;
-    snprintf(c->field, sizeof c->field, "%s", f->name);
+    _Static_assert(sizeof c->field > sizeof f->name, "field names fit");
+    memcpy(c->field, f->name, sizeof f->name);
     size_t at = append(c->report, 0,
                        "LOCKSTEP MISMATCH at cycle %" PRIu64 ": field %s: expected (model) %#" PRIx64
                        ", got (RTL) %#" PRIx64 "\n", cycle, f->name, field_value(expected, f),

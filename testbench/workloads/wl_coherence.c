@@ -159,7 +159,10 @@ static void next(void *st, unsigned c, struct vm_action *a)
     /* Mostly this core's own word of the line (false sharing), sometimes any word (true sharing). */
     unsigned word = rnd(h, 3) ? c % h->line_words : (unsigned)rnd(h, h->line_words);
     unsigned byte = (unsigned)rnd(h, 8) & ~((1u << a->size) - 1);
-    a->addr = hot_line(h, (unsigned)rnd(h, HOT_PAGES), (unsigned)rnd(h, NOFFSETS)) + 8 * word + byte;
+    /* Three accesses in four go to the hottest lines (they are shared, and hit); the rest anywhere. */
+    bool hottest = rnd(h, 4) != 0;
+    unsigned page = (unsigned)rnd(h, hottest ? 2 : HOT_PAGES), slot = (unsigned)rnd(h, hottest ? 3 : NOFFSETS);
+    a->addr = hot_line(h, page, slot) + 8 * word + byte;
     a->wdata = ((uint64_t)(c + 1) << 56) | ++h->stores;
     if (a->op == VM_OP_FETCH)
         a->size = 2;

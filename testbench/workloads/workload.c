@@ -207,15 +207,6 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
         /* A new action once the request (and any DMA command) was taken. */
         if (!d->held.req_valid && d->dma.kind != VM_ACT_DMA && !w->draining && !d->ended)
             take_action(w, c, in);
-        /* The DMA port takes one command at a time, from the lowest-numbered core that has one. */
-        if (d->dma.kind == VM_ACT_DMA && !w->dma_valid) {
-            w->dma_valid = true;
-            w->dma_owner = c;
-            w->dma_op = d->dma.csr;
-            w->dma_src = d->dma.addr;
-            w->dma_dst = d->dma.value;
-            d->dma.kind = VM_ACT_NONE;
-        }
         struct vm_core_in *ci = &in->core[c];
         ci->req_valid = d->held.req_valid;
         ci->req_op = d->held.req_op;
@@ -224,6 +215,19 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
         ci->req_addr = d->held.req_addr;
         ci->req_wdata = d->held.req_wdata;
         ci->req_cont = d->held.req_cont;
+    }
+    /* The DMA port takes one command at a time, round-robin among the cores that have one. */
+    for (unsigned k = 1; k <= w->cores && !w->dma_valid; k++) {
+        unsigned c = (w->dma_owner + k) % w->cores;
+        struct core_drv *d = &w->core[c];
+        if (d->dma.kind != VM_ACT_DMA)
+            continue;
+        w->dma_valid = true;
+        w->dma_owner = c;
+        w->dma_op = d->dma.csr;
+        w->dma_src = d->dma.addr;
+        w->dma_dst = d->dma.value;
+        d->dma.kind = VM_ACT_NONE;
     }
     in->dma_valid = w->dma_valid;
     in->dma_op = w->dma_op;
