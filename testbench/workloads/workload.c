@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "litmus_sc.h"
 #include "workload_impl.h"
 
-static const struct vm_workload_ops *const kWorkloads[] = {&vm_wl_seq, &vm_wl_stride, &vm_wl_random, &vm_wl_coherence};
+static const struct vm_workload_ops *const kWorkloads[] = {&vm_wl_seq, &vm_wl_stride, &vm_wl_random, &vm_wl_coherence, &vm_wl_litmus};
 #define NWORKLOADS (sizeof kWorkloads / sizeof kWorkloads[0])
 
 /* One core's side of the driver. */
@@ -291,6 +292,11 @@ void vm_workload_report(const struct vm_workload *w, FILE *f)
 {
     if (w->ops->report)
         w->ops->report(w->st, f);
+}
+
+const struct vm_litmus_hist *vm_workload_litmus(const struct vm_workload *w)
+{
+    return w && w->ops == &vm_wl_litmus ? vm_wl_litmus_hist(w->st) : NULL;
 }
 
 void vm_workload_list(FILE *f)

@@ -54,7 +54,7 @@ static inline uint64_t vm_rand_below(uint64_t *s, uint64_t n) { return n ? vm_ra
 unsigned vm_boot_actions(const struct vm_config *cfg, uint64_t seed, unsigned status_extra, uint64_t satp,
                          struct vm_action *out);
 
-extern const struct vm_workload_ops vm_wl_seq, vm_wl_stride, vm_wl_random, vm_wl_trace, vm_wl_coherence;
+extern const struct vm_workload_ops vm_wl_seq, vm_wl_stride, vm_wl_random, vm_wl_trace, vm_wl_coherence, vm_wl_litmus;
 void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char *path, char *err, size_t errlen);
 
 #endif
