@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <ostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -434,6 +435,14 @@ struct Case {
     unsigned iterations;
 };
 
+// Readable parameters in gtest's failure lines.
+void PrintTo(const Case &c, std::ostream *os)
+{
+    *os << "litmus:" << c.test << ":" << c.iterations;
+    for (const auto &kv : c.sets)
+        *os << " " << kv;
+}
+
 std::string case_name(const Case &c, vm_engine e)
 {
     std::string s = std::string(e == VM_ENGINE_LOCKSTEP ? "lockstep_" : "model_") + c.test;
@@ -531,6 +540,7 @@ std::vector<Case> lockstep_cases()
     // Other replacement policies and memory latencies (run-time settings of the same RTL).
     v.push_back({"SB", {"cores=2", "l1.repl=random", "mem.latency=1"}, 1000});
     v.push_back({"MP", {"cores=2", "l1.repl=plru", "mem.latency=3"}, 1000});
+    v.push_back({"2+2W", {"cores=2", "l1.repl=fifo"}, 1000});
     v.push_back({"IRIW", {"cores=4", "l1.repl=fifo", "mem.latency=2"}, 500});
     return v;
 }
