@@ -11,4 +11,5 @@ rtl/mem/vm_mem_flat.sv
 rtl/mem/vm_memctl.sv
 rtl/mem/vm_dma.sv
 rtl/top/vm_top.sv
+rtl/top/vm_core.sv
 rtl/top/vm_soc.sv

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Verilator -Wall lint of the RTL under the default and the two other verilated TLB geometries.
+# Verilator -Wall lint of the RTL: vm_top under three TLB geometries, vm_soc under three L1 geometries with one
+# core and with 2, 3 and 4 cores (3 and 4 give bus arbiters of 4 and 5 masters, not a power of two).
 # Any warning fails (Verilator exits non-zero on warnings unless -Wno-fatal).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,7 +19,9 @@ mapfile -t files < <(grep -v -e '^#' -e '^[[:space:]]*$' rtl/files.f)
 
 # top and parameters; --unroll-count lets Verilator unroll the reset loops of large caches
 for run in "vm_top" "vm_top -GTlbEntries=32 -GTlbWays=4" "vm_top -GTlbEntries=8 -GTlbWays=2" \
-           "vm_soc" "vm_soc -GL1Sets=64 -GL1Ways=4 -GLineWords=4" "vm_soc -GL1Sets=1 -GL1Ways=1 -GLineWords=1"; do
+           "vm_soc" "vm_soc -GL1Sets=64 -GL1Ways=4 -GLineWords=4" "vm_soc -GL1Sets=1 -GL1Ways=1 -GLineWords=1" \
+           "vm_soc -GCores=2" "vm_soc -GCores=3 -GL1Sets=1 -GL1Ways=1 -GLineWords=1" \
+           "vm_soc -GCores=4 -GL1Sets=64 -GL1Ways=4 -GLineWords=4"; do
   read -r top params <<< "$run"
   # shellcheck disable=SC2086  # $params is deliberately split into separate -G options
   if ! verilator --lint-only -Wall --unroll-count 4096 --top-module "$top" $params "$pkg" "${files[@]}"; then

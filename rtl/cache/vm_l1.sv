@@ -62,6 +62,7 @@ module vm_l1 #(
   output logic [15:0]         chg_index_o,    // set * Ways + way
   output logic [1:0]          chg_old_o,
   output logic [1:0]          chg_new_o,
+  output logic [63:0]         chg_addr_o,     // line-aligned address of the line in chg_new_o after the edge
 
   output logic [63:0]         perf_accesses_o,
   output logic [63:0]         perf_misses_o,
@@ -242,9 +243,11 @@ module vm_l1 #(
   // ---------------- outputs that depend on the state only (and the bus's answer) ----------------
   logic [SetW-1:0] cur_set;
   logic [1:0]      cur_mesi;
-  assign cur_set     = set_of(addr_q);
-  assign cur_mesi    = mesi_q[line_of(cur_set, way_q)];
-  assign req_ready_o = (state_q == StIdle) && !snoop_valid_i;
+  logic [63:0]     cur_line_addr;     // address of the line in cur_set/way_q (the victim, in StWbReq)
+  assign cur_set       = set_of(addr_q);
+  assign cur_mesi      = mesi_q[line_of(cur_set, way_q)];
+  assign cur_line_addr = (64'(tag_q[line_of(cur_set, way_q)]) << (OffW + LogSets)) | (64'(cur_set) << OffW);
+  assign req_ready_o   = (state_q == StIdle) && !snoop_valid_i;
 
   always_comb begin
     resp_valid_o = 1'b0;
@@ -265,7 +268,7 @@ module vm_l1 #(
       StWbReq: begin
         bus_req_o  = (cur_mesi == MesiM);
         bus_type_o = BusWb;
-        bus_addr_o = (64'(tag_q[line_of(cur_set, way_q)]) << (OffW + LogSets)) | (64'(cur_set) << OffW);
+        bus_addr_o = cur_line_addr;
         for (int k = 0; k < LineWords; k++)
           bus_line_o[k*64 +: 64] = data_q[line_of(cur_set, way_q) * LineWords + k];
       end
@@ -304,6 +307,7 @@ module vm_l1 #(
   logic [1:0]      own_old, own_new;
   logic [SetW-1:0] own_set;
   logic [WayW-1:0] own_way;
+  logic [63:0]     own_addr;            // the line that is in own_new after the edge
   always_comb begin
     state_d    = state_q;
     op_d       = op_q;
@@ -326,6 +330,7 @@ module vm_l1 #(
     own_new    = MesiI;
     own_set    = cur_set;
     own_way    = way_q;
+    own_addr   = {addr_q[63:OffW], OffW'(0)};
     repl_touch = 1'b0;
     repl_fill  = 1'b0;
     repl_set   = cur_set;
@@ -340,7 +345,7 @@ module vm_l1 #(
           cmp_d    = req_cmp_i;
           strb_d   = req_strb_i;
           way_d    = hit ? hit_way : victim_way;
-          policy_d = victim_policy;
+          policy_d = !hit && victim_policy;   // a hit way is not the policy's victim (fifo must not advance)
           rdata_d  = data_q[line_of(req_set, hit_way) * LineWords + 32'(word_of(req_addr_i))];
           if (req_walk_i) begin
             if (req_op_i == OpRead) state_d = hit ? StResp : StNaReq;
@@ -366,6 +371,7 @@ module vm_l1 #(
                     own_new    = MesiM;
                     own_set    = req_set;
                     own_way    = hit_way;
+                    own_addr   = {req_addr_i[63:OffW], OffW'(0)};
                   end
                 end
                 state_d = StResp;
@@ -386,6 +392,7 @@ module vm_l1 #(
           own_change = 1'b1;
           own_old    = MesiM;
           own_new    = MesiI;
+          own_addr   = cur_line_addr;   // the victim's line, not the request's
           state_d    = StWbWait;
         end
       end
@@ -430,10 +437,12 @@ module vm_l1 #(
     chg_index_o = snp_change ? 16'(line_of(snp_set, snp_way)) : 16'(line_of(own_set, own_way));
     chg_old_o   = snp_change ? snp_old : own_old;
     chg_new_o   = snp_change ? snp_new : own_new;
+    chg_addr_o  = snp_change ? {snoop_addr_i[63:OffW], OffW'(0)} : own_addr;
     if (!chg_valid_o) begin
       chg_index_o = '0;
       chg_old_o   = '0;
       chg_new_o   = '0;
+      chg_addr_o  = '0;
     end
   end
 

@@ -15,6 +15,11 @@ package vm_mmu_pkg;
     logic [PpnBits-1:0]  ppn;
     logic [7:0]          perm;
   } tlb_entry_t;
+  // $bits(tlb_entry_t), for flat ports that carry several entries (yosys 0.23 reads no $bits(pkg::type));
+  // vm_core checks it against the struct. Unused under vm_top.
+  /* verilator lint_off UNUSEDPARAM */
+  localparam int unsigned TlbEntryW = VpnBits + 2 + AsidBits + PpnBits + 8;
+  /* verilator lint_on UNUSEDPARAM */
 
   // VPN bits an entry at `level` compares (the bits above the superpage offset).
   function automatic logic [VpnBits-1:0] vpn_match_mask(input logic [1:0] level, input logic sv32);
