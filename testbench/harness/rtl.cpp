@@ -14,14 +14,15 @@ struct vm_rtl {
 };
 
 namespace {
-// One entry per verilated design: TLB geometry and, for vm_soc, the L1 geometry (l1_size 0: vm_top).
+// One entry per verilated design: TLB geometry and, for vm_soc, the L1 geometry and the core count (l1_size 0:
+// vm_top, one core).
 struct variant {
-    unsigned entries, ways, l1_size, l1_ways, l1_line;
+    unsigned entries, ways, l1_size, l1_ways, l1_line, cores;
     vm_rtl_impl *(*make)(const vm_hwcfg *, const vm_rtl_waves *, char *, size_t);
 };
 const variant kVariants[] = {
-#define VM_RTL_VARIANT(name, entries, ways, l1_size, l1_ways, l1_line) \
-    {entries, ways, l1_size, l1_ways, l1_line, vm_rtl_make_##name},
+#define VM_RTL_VARIANT(name, entries, ways, l1_size, l1_ways, l1_line, cores) \
+    {entries, ways, l1_size, l1_ways, l1_line, cores, vm_rtl_make_##name},
     VM_RTL_VARIANT_LIST
 #undef VM_RTL_VARIANT
 };
@@ -38,7 +39,8 @@ extern "C" struct vm_rtl *vm_rtl_new(const struct vm_hwcfg *cfg, const struct vm
     if (vm_hwcfg_check(cfg, err, errlen))
         return nullptr;
     for (const variant &v : kVariants) {
-        if (v.entries != cfg->tlb_entries || v.ways != cfg->tlb_ways || v.l1_size != cfg->l1_size)
+        if (v.entries != cfg->tlb_entries || v.ways != cfg->tlb_ways || v.l1_size != cfg->l1_size ||
+            v.cores != cfg->cores)
             continue;
         if (v.l1_size && (v.l1_ways != cfg->l1_ways || v.l1_line != cfg->l1_line))
             continue;
@@ -49,10 +51,10 @@ extern "C" struct vm_rtl *vm_rtl_new(const struct vm_hwcfg *cfg, const struct vm
     }
     if (cfg->l1_size)
         std::snprintf(err, errlen,
-                      "tlb.entries=%u tlb.ways=%u l1.size=%u l1.ways=%u l1.line=%u: no RTL variant with this "
-                      "TLB and L1 geometry in this build (verilated: %s; add one with cmake "
-                      "-DVM_RTL_EXTRA_SOC_VARIANTS=SIZExWAYSxLINE, or use --engine model)",
-                      cfg->tlb_entries, cfg->tlb_ways, cfg->l1_size, cfg->l1_ways, cfg->l1_line,
+                      "cores=%u tlb.entries=%u tlb.ways=%u l1.size=%u l1.ways=%u l1.line=%u: no RTL variant with "
+                      "this core count, TLB and L1 geometry in this build (verilated: %s; add one with cmake "
+                      "-DVM_RTL_EXTRA_SOC_VARIANTS=SIZExWAYSxLINExCORES, or use --engine model)",
+                      cfg->cores, cfg->tlb_entries, cfg->tlb_ways, cfg->l1_size, cfg->l1_ways, cfg->l1_line,
                       VM_RTL_VARIANT_NAMES);
     else
         std::snprintf(err, errlen,

@@ -1,5 +1,6 @@
-// Thin C++ glue around one verilated vm_top variant. Each variant (TLB geometry) instantiates rtl_model<V>
-// in its own translation unit (rtl_variant.cpp.in); rtl.cpp exposes them through the C API in vmcosim/rtl.h.
+// Thin C++ glue around one verilated top. Each variant (vm_top per TLB geometry, vm_soc per L1 geometry and
+// core count) instantiates rtl_model<V, Soc, Cores> in its own translation unit (rtl_variant.cpp.in);
+// rtl.cpp exposes them through the C API in vmcosim/rtl.h.
 #ifndef VMCOSIM_RTL_IMPL_HPP
 #define VMCOSIM_RTL_IMPL_HPP
 
@@ -7,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <type_traits>
 
 #include <verilated.h>
 #include <verilated_fst_c.h>
@@ -15,6 +17,57 @@ extern "C" {
 #include <vmcosim/port.h>
 #include <vmcosim/rtl.h>
 }
+
+// Bit slices of verilated ports. Verilator gives a port of up to 8/16/32/64 bits a CData/SData/IData/QData
+// and a wider one a VlWide<N> (32-bit words, least significant first): vm_soc's per-core vectors change type
+// with the core count (req_addr_i is QData with one core, VlWide<4> with two), so the harness reaches them
+// only through these helpers. Slices are at most 64 bits.
+namespace vm_rtl_port {
+template <class P> struct is_wide : std::false_type {};
+template <std::size_t N> struct is_wide<VlWide<N>> : std::true_type {};
+
+constexpr uint64_t mask(unsigned w) { return w >= 64 ? ~0ull : (1ull << w) - 1; }
+
+// Bits [lsb, lsb + w) of a port.
+template <class P> inline uint64_t get(const P &port, unsigned lsb, unsigned w)
+{
+    if constexpr (is_wide<P>::value) {
+        uint64_t v = 0;
+        for (unsigned done = 0; done < w;) {
+            unsigned bit = lsb + done, off = bit % 32, n = w - done < 32 - off ? w - done : 32 - off;
+            v |= ((uint64_t)(port.data()[bit / 32] >> off) & mask(n)) << done;
+            done += n;
+        }
+        return v;
+    } else {
+        static_assert(std::is_integral<P>::value, "a verilated port");
+        return ((uint64_t)port >> lsb) & mask(w);
+    }
+}
+
+// A 64-bit lane (core c of a Cores*64-bit port): one QData, or two words of a VlWide.
+template <class P> inline void put64(P &port, unsigned c, uint64_t v)
+{
+    if constexpr (is_wide<P>::value) {
+        port.data()[2 * c] = (uint32_t)v;
+        port.data()[2 * c + 1] = (uint32_t)(v >> 32);
+    } else {
+        static_assert(sizeof(P) == sizeof(uint64_t), "a 64-bit port holds one lane");
+        port = v;
+    }
+}
+
+// A port of W-bit fields, core c in bits [c*W, c*W + W), each field masked to W bits (Verilator assumes
+// an input carries no bits above its width). Cores * W <= 64.
+template <unsigned W, unsigned Cores, class F> inline uint64_t pack(const vm_in *in, F field)
+{
+    static_assert(Cores * W <= 64, "a narrow port");
+    uint64_t v = 0;
+    for (unsigned c = 0; c < Cores; c++)
+        v |= ((uint64_t)field(in->core[c]) & mask(W)) << (c * W);
+    return v;
+}
+}  // namespace vm_rtl_port
 
 struct vm_rtl_impl {
     virtual ~vm_rtl_impl() = default;
@@ -25,9 +78,15 @@ struct vm_rtl_impl {
     virtual uint64_t cycles() const = 0;
 };
 
-// V: the verilated class; Soc: vm_soc (MMU, L1, bus, memory controller) rather than vm_top (MMU, flat
-// memory). Both tops share their port names; vm_soc has a few more.
-template <class V, bool Soc> class rtl_model final : public vm_rtl_impl {
+// V: the verilated class; Soc: vm_soc (cores of MMU and L1, DMA engine, bus, memory controller) rather than
+// vm_top (one MMU, flat memory); Cores: vm_soc's core count (1 for vm_top); TlbEntries: the TLB size V was
+// verilated with (each core's slice of obs_inval_mask_o). The tops share their port names; vm_soc has a
+// few more and flattens the per-core ones, core c in slice c (with one core, every slice is the whole port
+// and the types are vm_top's).
+template <class V, bool Soc, unsigned Cores, unsigned TlbEntries> class rtl_model final : public vm_rtl_impl {
+    static_assert(Cores >= 1 && Cores <= VM_MAX_CORES && (Soc || Cores == 1), "vm_top has one core");
+    static_assert(TlbEntries >= 1 && TlbEntries <= 64 && Cores * TlbEntries <= 64, "inval_mask is 64 bits");
+
 public:
     // Returns false (with a reason in err) when the wave file cannot be opened.
     bool init(const vm_hwcfg *cfg, const vm_rtl_waves *waves, char *err, size_t errlen)
@@ -82,19 +141,22 @@ public:
 
     void step(const vm_in *in, vm_obs *obs) override
     {
+        using namespace vm_rtl_port;
         V *t = top_.get();
         // Verilator assumes input ports carry no bits above their width: drive only the port's bits.
         t->clk_i = 0;
-        t->req_valid_i = in->req_valid & 1;
-        t->req_op_i = in->req_op & 3;
-        t->req_size_i = in->req_size & 3;
-        t->req_bare_i = in->req_bare & 1;
-        t->req_addr_i = in->req_addr;
-        t->req_wdata_i = in->req_wdata;
-        t->req_cont_i = in->req_cont & 1;
-        t->csr_we_i = in->csr_we & 1;
-        t->csr_addr_i = in->csr_addr & 31;
-        t->csr_wdata_i = in->csr_wdata;
+        t->req_valid_i = pack<1, Cores>(in, [](const vm_core_in &c) { return c.req_valid; });
+        t->req_op_i = pack<2, Cores>(in, [](const vm_core_in &c) { return c.req_op; });
+        t->req_size_i = pack<2, Cores>(in, [](const vm_core_in &c) { return c.req_size; });
+        t->req_bare_i = pack<1, Cores>(in, [](const vm_core_in &c) { return c.req_bare; });
+        t->req_cont_i = pack<1, Cores>(in, [](const vm_core_in &c) { return c.req_cont; });
+        t->csr_we_i = pack<1, Cores>(in, [](const vm_core_in &c) { return c.csr_we; });
+        t->csr_addr_i = pack<5, Cores>(in, [](const vm_core_in &c) { return c.csr_addr; });
+        for (unsigned c = 0; c < Cores; c++) {
+            put64(t->req_addr_i, c, in->core[c].req_addr);
+            put64(t->req_wdata_i, c, in->core[c].req_wdata);
+            put64(t->csr_wdata_i, c, in->core[c].csr_wdata);
+        }
         if constexpr (Soc) {
             t->dma_valid_i = in->dma_valid & 1;
             t->dma_op_i = in->dma_op & 3;
@@ -145,6 +207,8 @@ public:
     uint64_t cycles() const override { return cycle_; }
 
 private:
+    static constexpr unsigned kEntryBits = 97;  // vm_mmu_pkg::TlbEntryW
+
     // A verilated line (VlWide: 32-bit words, least significant first) as 64-bit words.
     template <class W> static void copy_line(const W &line, uint64_t out[8])
     {
@@ -154,43 +218,48 @@ private:
 
     void observe(vm_obs *o) const
     {
+        using namespace vm_rtl_port;
         const V *t = top_.get();
-        std::memset(o, 0, sizeof *o);  // padding too: the checker compares records bytewise first
-        o->req_ready = t->req_ready_o;
-        o->resp_valid = t->resp_valid_o;
-        o->resp_fault = t->resp_fault_o;
-        o->resp_cause = t->resp_cause_o;
-        o->resp_rdata = t->resp_rdata_o;
-        o->resp_tval = t->resp_tval_o;
-        o->csr_rdata = t->csr_rdata_o;
-        o->mem_req_valid = t->obs_mem_req_valid_o;
-        o->mem_req_ready = t->obs_mem_req_ready_o;
-        if constexpr (Soc)
-            o->mem_req_cont = t->obs_mem_req_cont_o;
-        o->mem_req_op = t->obs_mem_req_op_o;
-        o->mem_req_strb = t->obs_mem_req_strb_o;
-        o->mem_resp_valid = t->obs_mem_resp_valid_o;
-        o->mem_req_addr = t->obs_mem_req_addr_o;
-        o->mem_req_wdata = t->obs_mem_req_wdata_o;
-        o->mem_req_cmp = t->obs_mem_req_cmp_o;
-        o->mem_resp_rdata = t->obs_mem_resp_rdata_o;
-        o->fill_valid = t->obs_fill_valid_o;
-        o->fill_index = t->obs_fill_index_o;
-        // tlb_entry_t packs {vpn[26:0], level[1:0], asid[15:0], ppn[43:0], perm[7:0]} = 97 bits.
-        const auto &e = t->obs_fill_entry_o;
-        uint64_t lo = (uint64_t)e[0] | ((uint64_t)e[1] << 32);
-        uint64_t hi = (uint64_t)e[2] | ((uint64_t)e[3] << 32);  // bits 64..96
-        o->fill_perm = (uint8_t)(lo & 0xFF);
-        o->fill_ppn = (lo >> 8) & 0xFFFFFFFFFFFull;
-        o->fill_asid = (uint16_t)(((lo >> 52) | (hi << 12)) & 0xFFFF);
-        o->fill_level = (uint8_t)((hi >> 4) & 3);
-        o->fill_vpn = (uint32_t)((hi >> 6) & 0x7FFFFFF);
-        o->inval_mask = (uint64_t)t->obs_inval_mask_o;
+        std::memset(o, 0, sizeof *o);  // padding and cores >= Cores too: the checker compares records bytewise first
+        for (unsigned c = 0; c < Cores; c++) {
+            vm_core_obs *k = &o->core[c];
+            k->req_ready = (uint8_t)get(t->req_ready_o, c, 1);
+            k->resp_valid = (uint8_t)get(t->resp_valid_o, c, 1);
+            k->resp_fault = (uint8_t)get(t->resp_fault_o, c, 1);
+            k->resp_cause = (uint8_t)get(t->resp_cause_o, 4 * c, 4);
+            k->resp_rdata = get(t->resp_rdata_o, 64 * c, 64);
+            k->resp_tval = get(t->resp_tval_o, 64 * c, 64);
+            k->csr_rdata = get(t->csr_rdata_o, 64 * c, 64);
+            k->mem_req_valid = (uint8_t)get(t->obs_mem_req_valid_o, c, 1);
+            k->mem_req_ready = (uint8_t)get(t->obs_mem_req_ready_o, c, 1);
+            if constexpr (Soc)
+                k->mem_req_cont = (uint8_t)get(t->obs_mem_req_cont_o, c, 1);
+            k->mem_req_op = (uint8_t)get(t->obs_mem_req_op_o, 2 * c, 2);
+            k->mem_req_strb = (uint8_t)get(t->obs_mem_req_strb_o, 8 * c, 8);
+            k->mem_resp_valid = (uint8_t)get(t->obs_mem_resp_valid_o, c, 1);
+            k->mem_req_addr = get(t->obs_mem_req_addr_o, 64 * c, 64);
+            k->mem_req_wdata = get(t->obs_mem_req_wdata_o, 64 * c, 64);
+            k->mem_req_cmp = get(t->obs_mem_req_cmp_o, 64 * c, 64);
+            k->mem_resp_rdata = get(t->obs_mem_resp_rdata_o, 64 * c, 64);
+            k->fill_valid = (uint8_t)get(t->obs_fill_valid_o, c, 1);
+            k->fill_index = (uint16_t)get(t->obs_fill_index_o, 6 * c, 6);
+            // tlb_entry_t packs {vpn[26:0], level[1:0], asid[15:0], ppn[43:0], perm[7:0]} = 97 bits.
+            const unsigned e = kEntryBits * c;
+            k->fill_perm = (uint8_t)get(t->obs_fill_entry_o, e, 8);
+            k->fill_ppn = get(t->obs_fill_entry_o, e + 8, 44);
+            k->fill_asid = (uint16_t)get(t->obs_fill_entry_o, e + 52, 16);
+            k->fill_level = (uint8_t)get(t->obs_fill_entry_o, e + 68, 2);
+            k->fill_vpn = (uint32_t)get(t->obs_fill_entry_o, e + 70, 27);
+            k->inval_mask = get(t->obs_inval_mask_o, TlbEntries * c, TlbEntries);
+            if constexpr (Soc) {
+                k->l1_chg_valid = (uint8_t)get(t->obs_l1_chg_valid_o, c, 1);
+                k->l1_chg_index = (uint16_t)get(t->obs_l1_chg_index_o, 16 * c, 16);
+                k->l1_chg_old = (uint8_t)get(t->obs_l1_chg_old_o, 2 * c, 2);
+                k->l1_chg_new = (uint8_t)get(t->obs_l1_chg_new_o, 2 * c, 2);
+                k->l1_chg_addr = get(t->obs_l1_chg_addr_o, 64 * c, 64);
+            }
+        }
         if constexpr (Soc) {
-            o->l1_chg_valid = t->obs_l1_chg_valid_o;
-            o->l1_chg_index = t->obs_l1_chg_index_o;
-            o->l1_chg_old = t->obs_l1_chg_old_o;
-            o->l1_chg_new = t->obs_l1_chg_new_o;
             o->bus_grant_valid = t->obs_bus_grant_valid_o;
             o->bus_grant_master = t->obs_bus_grant_master_o;
             o->dma_ready = t->obs_dma_ready_o;
