@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Opens an FST from `vmcosim run --waves` in GTKWave with a view from waves/, or renders it to PNG headless.
-#   scripts/waves.sh FILE.fst [VIEW]                      VIEW = mmu (default), cache, bus, any waves/VIEW.gtkw, or all
-#   scripts/waves.sh --png FILE.fst VIEW OUT.png [FROM TO]   FROM..TO in cycles (default: the view's zoom)
-# The FST is of vm_top (l1.size=0: the MMU on a flat memory) or of vm_soc (MMU, L1, bus, memory controller).
-# mmu and all work on both; cache and bus need vm_soc. A view is moved onto the FST's top and vector ranges,
+#   scripts/waves.sh FILE.fst [VIEW[:CORE]]                  VIEW = mmu (default), cache, bus, any waves/VIEW.gtkw, or all
+#   scripts/waves.sh --png FILE.fst VIEW[:CORE] OUT.png [FROM TO]   FROM..TO in cycles (default: the view's zoom)
+# The FST is of vm_top (l1.size=0: the MMU on a flat memory) or of vm_soc (cores of MMU and L1, DMA engine,
+# bus, memory controller). mmu and all work on both; cache and bus need vm_soc. The per-core views (mmu,
+# cache) show core CORE (default 0) of a vm_soc FST. A view is moved onto the FST's scopes and vector ranges,
 # and signals of the view that the FST lacks are reported (GTKWave would drop them without a word).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,6 +20,11 @@ else
   fst=$1 view=${2:-mmu}
 fi
 [[ -f $fst ]] || { echo "waves: no such file: $fst" >&2; exit 2; }
+core=0
+if [[ $view == *:* ]]; then
+  core=${view#*:} view=${view%%:*}
+  [[ $core =~ ^[0-9]+$ ]] || usage
+fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -33,8 +39,17 @@ fst2vcd "$fst" 2>/dev/null | sed '/enddefinitions/q' | awk '
   $1 == "$var"     { r = $6 ~ /^\[/ ? $6 : ""
                      if (split(substr(r, 2, length(r) - 2), b, ":") == 2 && b[1] == b[2]) r = "[" b[1] "]"
                      print s $5 r }' >"$declared" || true
-# The top: the scope under the harness root ("vm") that holds the MMU, vm.vm_top or vm.vm_soc.
-top=$(awk -F. '$3 == "u_mmu" { print $1 "." $2; exit }' "$declared")
+# The top: the scope under the harness root ("vm") that holds the MMUs, vm.vm_top or vm.vm_soc. The core's
+# scope: the one holding core CORE's MMU, vm.vm_top itself or vm.vm_soc.gen_core[CORE].u_core (a Verilator
+# generate block keeps its index in brackets in the scope name).
+top=$(awk -F. '/\.u_mmu\./ { print $1 "." $2; exit }' "$declared")
+coresc=$(awk -v n="$core" '
+  { i = index($0, ".u_mmu."); if (!i) next; s = substr($0, 1, i - 1) }
+  s ~ /\.gen_core\[[0-9]+\]\.u_core$/ ? index(s, ".gen_core[" n "].") : n == 0 { print s; exit }' "$declared")
+if [[ -n $top && -z $coresc && $view != all ]]; then
+  echo "waves: $fst has no core $core" >&2
+  exit 2
+fi
 
 args=() want=0
 if [[ $view == all ]]; then
@@ -44,16 +59,26 @@ if [[ $view == all ]]; then
 else
   save=$root/waves/$view.gtkw
   [[ -f $save ]] || { echo "waves: no view $save" >&2; exit 2; }
-  # A save file names one top (mmu.gtkw vm.vm_top, cache.gtkw and bus.gtkw vm.vm_soc): move it onto the
-  # FST's top. It names vectors with their ranges for the default geometry; take the FST's ranges instead
-  # (e.g. valid_q[31:0] for a 32-entry TLB, hit_way[1:0] for a 4-way L1), otherwise GTKWave drops them.
+  # A save file names the scopes of one top: mmu.gtkw vm.vm_top (whose ports a vm_soc core repeats),
+  # cache.gtkw core 0 of vm_soc (vm.vm_soc.gen_core[0].u_core), bus.gtkw vm.vm_soc. Move them onto the FST's
+  # top and core CORE. The view names vectors with their ranges for the default geometry; take the FST's
+  # ranges instead (e.g. valid_q[31:0] for a 32-entry TLB, hit_way[1:0] for a 4-way L1), otherwise GTKWave
+  # drops them.
   savetop=$(awk -F. '/^[^-@*[^]/ { print $1 "." $2; exit }' "$save")
-  awk -v from="$savetop." -v to="${top:+$top.}" '
+  coregen=${coresc%.u_core}
+  [[ $coregen == "$coresc" ]] && coregen=$top
+  awk -v top="$top" -v core="$coresc" -v coregen="$coregen" '
     function base(n) { sub(/\[[0-9]+(:[0-9]+)?\]$/, "", n); return n }
+    # the first of the save file scopes that prefixes n, moved onto the FST scope (longest prefixes first)
+    function move(n,   k) {
+      for (k = 1; k <= nmap; k++)
+        if (index(n, from[k]) == 1) return to[k] substr(n, length(from[k]) + 1)
+      return n }
+    BEGIN { nmap = split("vm.vm_soc.gen_core[0].u_core. vm.vm_soc.gen_core[0]. vm.vm_top. vm.vm_soc.", from, " ")
+            to[1] = core "."; to[2] = coregen "."; to[3] = core "."; to[4] = top "." }
     NR == FNR { real[base($0)] = $0; have[$0] = 1; next }
-    to != "" && from != "." && (/^[^-@*[^]/ || /^\[treeopen\] /) {
-      i = index($0, from)
-      if (i == 1 || (i > 1 && /^\[treeopen\] /)) $0 = substr($0, 1, i - 1) to substr($0, i + length(from)) }
+    top != "" && core != "" && /^[^-@*[^]/ { $0 = move($0) }
+    top != "" && core != "" && /^\[treeopen\] / { $2 = move($2) }
     /^[^-@*[^]/ && !($0 in have) && (base($0) in real) { $0 = real[base($0)] }
     { print }' "$declared" "$save" >"$tmp/$view.gtkw"
   args=("$tmp/$view.gtkw")
