@@ -179,7 +179,7 @@ TEST_F(MonitorFixture, TwoExclusiveCopiesAreCaught)
 
 TEST_F(MonitorFixture, ModifiedAndSharedAreCaught)
 {
-    EXPECT_EQ(0, step({{1, 2, VM_MESI_I, VM_MESI_S, 0x1000}}));
+    EXPECT_EQ(0, step({{1, 1, VM_MESI_I, VM_MESI_S, 0x1000}}));
     EXPECT_EQ(-1, step({{0, 1, VM_MESI_I, VM_MESI_M, 0x1000}}));
     EXPECT_NE(std::string::npos, report().find("held M here while core 1 holds it S")) << report();
 }
