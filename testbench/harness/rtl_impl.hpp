@@ -32,13 +32,15 @@ constexpr uint64_t mask(unsigned w) { return w >= 64 ? ~0ull : (1ull << w) - 1; 
 template <class P> inline uint64_t get(const P &port, unsigned lsb, unsigned w)
 {
     if constexpr (is_wide<P>::value) {
-        uint64_t v = 0;
-        for (unsigned done = 0; done < w;) {
-            unsigned bit = lsb + done, off = bit % 32, n = w - done < 32 - off ? w - done : 32 - off;
-            v |= ((uint64_t)(port.data()[bit / 32] >> off) & mask(n)) << done;
-            done += n;
-        }
-        return v;
+        // at most three 32-bit words; no loop, so that constant slices fold
+        const uint32_t *d = port.data() + lsb / 32;
+        const unsigned off = lsb % 32;
+        uint64_t v = (uint64_t)d[0] >> off;
+        if (w > 32 - off)
+            v |= (uint64_t)d[1] << (32 - off);
+        if (w > 64 - off)
+            v |= (uint64_t)d[2] << (64 - off);
+        return v & mask(w);
     } else {
         static_assert(std::is_integral<P>::value, "a verilated port");
         return ((uint64_t)port >> lsb) & mask(w);
