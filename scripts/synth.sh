@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # yosys synth_ice40 of both tops, in parallel: vm_top (the MMU, default TLB, on a 256-word flat memory) and
-# vm_soc (MMU, L1, bus, memory controller) at a small size.
+# vm_soc (two cores of MMU and L1, DMA engine, bus, memory controller) at a tiny size.
 # Fails on yosys errors and on warnings that mean yosys misread our SystemVerilog or built bad hardware.
 # Usage: scripts/synth.sh [--pnr]   (--pnr also places and routes each netlist with nextpnr-ice40)
 set -euo pipefail
@@ -36,9 +36,11 @@ synth() {
 }
 
 # Both tops cover every module: vm_top (MMU with the default 16-entry TLB, flat memory of 256 words) and
-# vm_soc (MMU, L1, bus, memory controller) at a small size that keeps synthesis near a minute.
+# vm_soc with two cores (the generate loop over cores, a three-master bus) at the smallest size that keeps
+# every dimension above one: 2-entry TLBs, 64-byte 2-way L1s of 16-byte lines, 1 KiB of memory, 128-byte
+# DMA pages.
 synth vm_top "chparam -set MemWords 256 vm_top" & mmu_pid=$!
-synth vm_soc "chparam -set TlbEntries 4 -set TlbWays 4 -set L1Sets 4 -set L1Ways 2 -set LineWords 4 -set MemLines 64 -set PageBytes 256 vm_soc" & mem_pid=$!
+synth vm_soc "chparam -set Cores 2 -set TlbEntries 2 -set TlbWays 2 -set L1Sets 2 -set L1Ways 2 -set LineWords 2 -set MemLines 64 -set PageBytes 128 vm_soc" & mem_pid=$!
 status=0
 for d in vm_top:$mmu_pid vm_soc:$mem_pid; do
   name=${d%%:*}
