@@ -65,6 +65,15 @@ module vm_bus #(
   logic [MasterW-1:0] last_q, last_d;      // last granted master (round-robin)
 
   // Round-robin: the first requester after the last granted one.
+  // (last + k) mod Masters for k in 1..Masters, by one conditional subtraction: a `%` by a Masters that is
+  // not a power of two would synthesize a divider.
+  function automatic logic [MasterW-1:0] rr_index(input logic [MasterW-1:0] last, input logic [MasterW:0] k);
+    logic [MasterW:0] s;
+    s = {1'b0, last} + k;
+    if (s >= (MasterW + 1)'(Masters)) s = s - (MasterW + 1)'(Masters);
+    rr_index = s[MasterW-1:0];
+  endfunction
+
   logic               grant;
   logic [MasterW-1:0] winner;
   always_comb begin
@@ -72,9 +81,9 @@ module vm_bus #(
     winner = '0;
     if (!busy_q) begin
       for (int k = Masters; k >= 1; k--) begin
-        if (req_i[(32'(last_q) + k) % Masters]) begin
+        if (req_i[rr_index(last_q, (MasterW + 1)'(k))]) begin
           grant  = 1'b1;
-          winner = MasterW'((32'(last_q) + k) % Masters);
+          winner = rr_index(last_q, (MasterW + 1)'(k));
         end
       end
     end
