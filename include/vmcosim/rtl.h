@@ -1,5 +1,7 @@
-/* The verilated RTL (rtl/top/vm_top.sv) behind a C API. C callers never include C++ headers.
- * The RTL is verilated once per TLB geometry at build time; vm_rtl_variants() lists them. */
+/* The verilated RTL (rtl/top/vm_top.sv, rtl/top/vm_soc.sv) behind a C API; C callers never include C++
+ * headers.
+ * The RTL is verilated once per design point (vm_top: TLB geometry; vm_soc: L1 geometry and core count) at
+ * build time; vm_rtl_variants() lists them. */
 #ifndef VMCOSIM_RTL_H
 #define VMCOSIM_RTL_H
 
@@ -21,7 +23,8 @@ struct vm_rtl_waves {
 };
 
 /* Builds and resets the RTL for *cfg. Returns NULL with a reason in err when no verilated variant has
- * this TLB geometry, the configuration is invalid, or the wave file cannot be opened. */
+ * this TLB geometry (and L1 geometry and core count), the configuration is invalid, or the wave file
+ * cannot be opened. */
 struct vm_rtl *vm_rtl_new(const struct vm_hwcfg *cfg, const struct vm_rtl_waves *waves, char *err,
                           size_t errlen);
 /* Finishes the simulation (final blocks, wave file closed) and frees it. */
