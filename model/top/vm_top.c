@@ -3,6 +3,7 @@
 #include <vmcosim/contract.h>
 #include <vmcosim/model.h>
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,14 +291,22 @@ static bool inputs_quiet(const struct vm_model *m, const struct vm_in *in)
     return true;
 }
 
+_Static_assert(offsetof(struct vm_obs, core) == 0, "clear_obs_from clears everything after the cores");
+
+/* Clears the observation from core `from` on (the inactive cores and the bus part; core[] comes first). */
+static void clear_obs_from(struct vm_obs *obs, unsigned from)
+{
+    size_t at = offsetof(struct vm_obs, core) + from * sizeof(struct vm_core_obs);
+    memset((char *)obs + at, 0, sizeof *obs - at);
+}
+
 static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs)
 {
     const unsigned n = m->cores, dma_master = m->cores;
-    if (obs)
-        memset(obs, 0, sizeof *obs);
     /* Fast path: everything waits for the memory controller and no CSR, DMA or buffer input moves. */
     if (inputs_quiet(m, in) && vm_model_quiet_cycles(m)) {
         if (obs) {
+            clear_obs_from(obs, 0);
             for (unsigned c = 0; c < n; c++)
                 obs->core[c].csr_rdata = soc_csr_read(m, c, in->core[c].csr_addr);
             obs->dma_ready = m->dma.state == DMA_IDLE;
@@ -307,6 +316,8 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
         return;
     }
 
+    if (obs)   /* the active cores' records are cleared by their MMUs */
+        clear_obs_from(obs, n);
     bool mc_resp = vm_memctl_resp_valid(&m->mc);
     uint64_t line[8];
     int done_master = vm_bus_done(&m->bus, mc_resp);

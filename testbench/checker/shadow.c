@@ -97,6 +97,8 @@ static int check_read(struct vm_shadow *s, uint64_t cycle, unsigned core, const 
 static void apply_write(struct vm_shadow *s, unsigned core)
 {
     struct pending *p = &s->req[core];
+    if (p->op == VM_MEMOP_READ)
+        return;
     uint64_t *w = word_at(s, p->addr);
     uint64_t m = strb_bits(p->strb);
     if (p->op == VM_MEMOP_WRITE || (p->op == VM_MEMOP_CAS && ((*w ^ p->cmp) & m) == 0))

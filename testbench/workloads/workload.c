@@ -8,6 +8,8 @@
 #include "litmus_sc.h"
 #include "workload_impl.h"
 
+_Static_assert(offsetof(struct vm_in, core) == 0, "vm_workload_next clears everything after the cores");
+
 static const struct vm_workload_ops *const kWorkloads[] = {&vm_wl_seq, &vm_wl_stride, &vm_wl_random, &vm_wl_coherence, &vm_wl_litmus};
 #define NWORKLOADS (sizeof kWorkloads / sizeof kWorkloads[0])
 
@@ -198,13 +200,15 @@ static void take_action(struct vm_workload *w, unsigned c, struct vm_in *in)
 void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct vm_in *in)
 {
     observe(w, prev);
-    memset(in, 0, sizeof *in);
+    /* Every field of the active cores is written below; clear the idle cores and the system ports. */
+    size_t at = offsetof(struct vm_in, core) + w->cores * sizeof(struct vm_core_in);
+    memset((char *)in + at, 0, sizeof *in - at);
     /* Keep a perf counter on every CSR read port so its value is compared every cycle. */
     uint8_t shown = (uint8_t)(VM_CSR_PERF_LOADS + w->cycle % (VM_CSR_COUNT - VM_CSR_PERF_LOADS));
     w->cycle++;
     for (unsigned c = 0; c < w->cores; c++) {
         struct core_drv *d = &w->core[c];
-        in->core[c].csr_addr = shown;
+        in->core[c] = (struct vm_core_in){.csr_addr = shown};
         /* A new action once the request (and any DMA command) was taken. */
         if (!d->held.req_valid && d->dma.kind != VM_ACT_DMA && !w->draining && !d->ended)
             take_action(w, c, in);
