@@ -36,10 +36,11 @@ const uint64_t *vm_model_mem(const struct vm_model *m);
 void vm_model_step(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs);
 
 /* Event skipping, for model-only runs: the number of upcoming cycles in which nothing but countdowns can
- * happen (a request or walk waiting for memory) provided the port inputs stay as they are and no CSR is
- * written; vm_model_skip(m, n) with n <= that number advances exactly as n vm_model_step calls would,
- * without producing observations. */
-uint64_t vm_model_quiet_cycles(const struct vm_model *m);
+ * happen (a request or walk waiting for memory) when every one of them has the inputs *in (0 when *in
+ * writes a CSR or the swap buffer, or offers a DMA command the idle engine would take; the read-port
+ * selects csr_addr and buf_addr do not count). vm_model_skip(m, n) with n <= that number advances exactly
+ * as n vm_model_step calls with those inputs would, without producing observations. */
+uint64_t vm_model_quiet_cycles(const struct vm_model *m, const struct vm_in *in);
 void vm_model_skip(struct vm_model *m, uint64_t n);
 
 /* Cycles run so far. */

@@ -84,8 +84,11 @@ struct vm_core_obs {
     uint64_t l1_chg_addr;
 };
 
-/* Everything observable in one cycle: core[c] for c < cores (the rest stay zero), the bus and the DMA
- * engine. */
+/* Everything observable in one cycle: core[c] for c < cores, the bus and the DMA engine. The model writes
+ * no more than that: core[c] for c >= cores, and each bus line unless its valid flag (bus_done_valid,
+ * bus_mem_write) is set, keep what the caller's record held (the RTL harness writes zeros there). The
+ * checker compares a line only with its flag set; callers that compare whole records start from zeroed
+ * ones. */
 struct vm_obs {
     struct vm_core_obs core[VM_MAX_CORES];
     /* bus: the transaction granted this cycle (every cache snoops it) and the one completing */
@@ -99,9 +102,11 @@ struct vm_obs {
     uint8_t bus_done_shared;
     uint64_t bus_grant_addr;
     uint64_t bus_done_word;   /* RMW: the word before the swap */
-    uint64_t bus_done_line[8];
-    uint64_t bus_grant_line[8]; /* the line the grant writes to memory (write-back, WLI, supplied dirty line) */
     uint64_t buf_rdata;
+    /* the lines come last: they are meaningful only with their flags */
+    uint64_t bus_done_line[8];  /* with bus_done_valid */
+    uint64_t bus_grant_line[8]; /* with bus_mem_write: the line the grant writes to memory (write-back, WLI,
+                                 * supplied dirty line) */
 };
 
 /* Static hardware configuration: fixed from reset to the end of a run. */

@@ -36,9 +36,9 @@ int vm_sim_load_image(struct vm_sim *s, const struct vm_image *img);
 /* One cycle. Returns 0, or 1 on a lockstep mismatch (report in vm_sim_report). */
 int vm_sim_step(struct vm_sim *s, const struct vm_in *in, struct vm_obs *obs);
 
-/* Model engine only: skips up to max quiet cycles (see vm_model_quiet_cycles); returns how many.
- * Other engines return 0. The caller promises steady port inputs and no CSR writes meanwhile. */
-uint64_t vm_sim_skip_quiet(struct vm_sim *s, uint64_t max);
+/* Model engine only: skips up to max quiet cycles with inputs *in (see vm_model_quiet_cycles); returns how
+ * many. Other engines return 0. The caller promises that it would have driven *in in each of them. */
+uint64_t vm_sim_skip_quiet(struct vm_sim *s, const struct vm_in *in, uint64_t max);
 
 /* End of run: compares the physical memory images (lockstep). Returns 0 or 1. */
 int vm_sim_finish(struct vm_sim *s);

@@ -51,10 +51,12 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
 int vm_workload_done(const struct vm_workload *w);
 /* Stops issuing new actions (the one in flight completes). */
 void vm_workload_drain(struct vm_workload *w);
-/* True while every core has a request offered and waiting for acceptance: until one is accepted the
- * driver changes nothing but the perf counter it shows on the CSR read ports. */
+/* True while the driver's inputs are steady: no core would take a new action (each has a request offered
+ * and waiting for acceptance, or waits for the DMA port, or has ended) and the DMA port would take no new
+ * command. Until an observation shows an acceptance, a response, DMA readiness or completion, the driver
+ * then changes nothing but the read selects (the perf counter on the CSR ports, the swap-buffer word). */
 int vm_workload_holding(const struct vm_workload *w);
-/* Accounts for n cycles skipped while holding. */
+/* Accounts for n cycles skipped while holding (vm_sim_skip_quiet). */
 void vm_workload_skip(struct vm_workload *w, uint64_t n);
 /* True when no request is waiting for acceptance or a response. */
 int vm_workload_idle(const struct vm_workload *w);

@@ -26,7 +26,7 @@ struct csr_effect {
     uint16_t fence_asid;
     uint32_t fence_vpn;
     uint64_t satp, fence_vaddr;
-    unsigned status;
+    uint64_t status;
 };
 
 static void decode_csr(const struct vm_mmu *m, const struct vm_core_in *in, bool sv32, struct csr_effect *c)
@@ -59,23 +59,6 @@ static void decode_csr(const struct vm_mmu *m, const struct vm_core_in *in, bool
     }
 }
 
-uint64_t vm_mmu_csr_read(const struct vm_mmu *m, unsigned addr)
-{
-    switch (addr) {
-    case VM_CSR_SATP: return m->satp;
-    case VM_CSR_STATUS: return m->status;
-    case VM_CSR_SFENCE_VADDR: return m->fence_vaddr;
-    case VM_CSR_PERF_LOADS: return m->loads;
-    case VM_CSR_PERF_STORES: return m->stores;
-    case VM_CSR_PERF_TLB_LOOKUPS: return m->lookups;
-    case VM_CSR_PERF_TLB_MISSES: return m->misses;
-    case VM_CSR_PERF_PTW_WALKS: return m->ptw.walks;
-    case VM_CSR_PERF_PTW_WALK_CYCLES: return m->ptw.walk_cycles;
-    case VM_CSR_PERF_PTW_PTE_READS: return m->ptw.pte_reads;
-    default: return 0;
-    }
-}
-
 static void data_request(struct vm_mem_req *r, uint64_t paddr, unsigned op, unsigned size, uint64_t wdata)
 {
     unsigned off = (unsigned)(paddr & 7);
@@ -94,10 +77,8 @@ void vm_mmu_cycle(struct vm_mmu *m, const struct vm_core_in *in, const struct vm
     if (!in->csr_we && !mv->resp_valid &&
         (m->state == MMU_DATA_WAIT ||
          (m->state == MMU_WALK && (m->ptw.state == PTW_WAIT || m->ptw.state == PTW_CAS_WAIT)))) {
-        if (obs) {
+        if (obs)
             memset(obs, 0, sizeof *obs);
-            obs->csr_rdata = vm_mmu_csr_read(m, in->csr_addr);
-        }
         mreq->valid = false;
         if (m->state == MMU_WALK)
             m->ptw.walk_cycles++;
@@ -138,7 +119,6 @@ void vm_mmu_cycle(struct vm_mmu *m, const struct vm_core_in *in, const struct vm
     if (obs) {
         memset(obs, 0, sizeof *obs);
         obs->req_ready = m->state == MMU_IDLE;
-        obs->csr_rdata = vm_mmu_csr_read(m, in->csr_addr);
     }
 
     switch (m->state) {

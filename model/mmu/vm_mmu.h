@@ -17,7 +17,7 @@ struct vm_mmu {
     uint64_t vaddr, paddr, wdata;
     bool stale;
     uint64_t satp, fence_vaddr;
-    unsigned status;
+    uint64_t status;
     uint64_t loads, stores, lookups, misses;
     uint64_t mem_bytes;
     struct vm_tlb tlb;
@@ -30,13 +30,12 @@ struct vm_mem_view {
     uint64_t resp_rdata;
 };
 
-/* The CSR read port (values before this cycle's edge). */
-uint64_t vm_mmu_csr_read(const struct vm_mmu *m, unsigned addr);
 /* Returns 0, or -1 when memory is short. */
 int vm_mmu_init(struct vm_mmu *m, const struct vm_hwcfg *cfg);
 void vm_mmu_free(struct vm_mmu *m);
-/* One cycle: fills the port and TLB fields of *obs (when obs is not NULL) and the memory request *mreq,
- * then moves the MMU's state across the clock edge. */
+/* One cycle: fills the port and TLB fields of *obs (when obs is not NULL; csr_rdata is left to the top,
+ * which owns the CSR read port) and the memory request *mreq, then moves the MMU's state across the
+ * clock edge. */
 void vm_mmu_cycle(struct vm_mmu *m, const struct vm_core_in *in, const struct vm_mem_view *mv,
                   struct vm_mem_req *mreq, struct vm_core_obs *obs);
 

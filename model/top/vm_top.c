@@ -29,7 +29,45 @@ struct vm_model {
     struct vm_dma dma;
     uint64_t cycles;
     uint64_t inject_fill_flip_at;   /* UINT64_MAX = off */
+    /* Each core's CSR read port: the register behind every address (a table, not a switch: the drivers
+     * move the read address every cycle). Write-only and unused addresses read zero. */
+    const uint64_t *csr[VM_MAX_CORES][32];
+    uint64_t zero;
 };
+
+static void map_csrs(struct vm_model *m, unsigned c)
+{
+    const uint64_t **t = m->csr[c];
+    const struct vm_mmu *u = &m->mmu[c];
+    const struct vm_l1 *l1 = &m->l1[c];
+    for (unsigned a = 0; a < 32; a++)
+        t[a] = &m->zero;
+    t[VM_CSR_SATP] = &u->satp;
+    t[VM_CSR_STATUS] = &u->status;
+    t[VM_CSR_SFENCE_VADDR] = &u->fence_vaddr;
+    t[VM_CSR_PERF_LOADS] = &u->loads;
+    t[VM_CSR_PERF_STORES] = &u->stores;
+    t[VM_CSR_PERF_TLB_LOOKUPS] = &u->lookups;
+    t[VM_CSR_PERF_TLB_MISSES] = &u->misses;
+    t[VM_CSR_PERF_PTW_WALKS] = &u->ptw.walks;
+    t[VM_CSR_PERF_PTW_WALK_CYCLES] = &u->ptw.walk_cycles;
+    t[VM_CSR_PERF_PTW_PTE_READS] = &u->ptw.pte_reads;
+    if (!m->soc)
+        return;   /* vm_top has no L1: its counters read zero */
+    t[VM_CSR_PERF_L1_ACCESSES] = &l1->accesses;
+    t[VM_CSR_PERF_L1_MISSES] = &l1->misses;
+    t[VM_CSR_PERF_L1_WRITEBACKS] = &l1->writebacks;
+    t[VM_CSR_PERF_L1_HITS_S] = &l1->hits[0];
+    t[VM_CSR_PERF_L1_HITS_E] = &l1->hits[1];
+    t[VM_CSR_PERF_L1_HITS_M] = &l1->hits[2];
+    t[VM_CSR_PERF_L1_SNOOP_HITS] = &l1->snoop_hits;
+}
+
+/* Core c's CSR read port (addr: the port's 5 bits). */
+static uint64_t csr_read(const struct vm_model *m, unsigned c, unsigned addr)
+{
+    return *m->csr[c][addr];
+}
 
 static int is_pow2(uint64_t v)
 {
@@ -123,6 +161,8 @@ struct vm_model *vm_model_new(const struct vm_hwcfg *cfg, char *err, size_t errl
         m->mc.line_words = line_words;
         m->mc.latency = cfg->mem_latency;
     }
+    for (unsigned c = 0; c < m->cores; c++)
+        map_csrs(m, c);
     m->inject_fill_flip_at = UINT64_MAX;
     return m;
 oom:
@@ -197,8 +237,6 @@ static void observe_mem_port(const struct vm_model *m, const struct vm_mem_req *
     if (obs->fill_valid && m->cycles >= m->inject_fill_flip_at)
         obs->fill_ppn ^= 1;
 }
-uint64_t vm_model_quiet_cycles(const struct vm_model *m);
-
 /* n quiet cycles (vm_model_quiet_cycles): only the memory countdown and the walkers' busy counts move. */
 static void count_down(struct vm_model *m, uint64_t n)
 {
@@ -211,11 +249,19 @@ static void count_down(struct vm_model *m, uint64_t n)
             m->mmu[c].ptw.walk_cycles += n;
 }
 
-/* The RTL's ports are narrower than the C fields: keep only the bits a port has. */
-static void mask_inputs(struct vm_in *in, unsigned cores)
+/* Clears the bus and DMA scalars of the observation (port.h: the lines only change with their flags). */
+static void clear_obs_bus(struct vm_obs *obs)
+{
+    memset(&obs->dma_ready, 0, offsetof(struct vm_obs, bus_done_line) - offsetof(struct vm_obs, dma_ready));
+}
+
+/* The RTL's ports are narrower than the C fields: copies the inputs the model reads (the active cores and
+ * the system ports), keeping only the bits a port has. */
+static void mask_inputs(struct vm_in *in, const struct vm_in *raw, unsigned cores)
 {
     for (unsigned c = 0; c < cores; c++) {
         struct vm_core_in *ci = &in->core[c];
+        *ci = raw->core[c];
         ci->req_valid &= 1;
         ci->req_op &= 3;
         ci->req_size &= 3;
@@ -224,16 +270,19 @@ static void mask_inputs(struct vm_in *in, unsigned cores)
         ci->csr_we &= 1;
         ci->csr_addr &= 31;
     }
-    in->dma_valid &= 1;
-    in->dma_op &= 3;
-    in->buf_we &= 1;
-    in->buf_addr &= 511;
+    in->dma_valid = raw->dma_valid & 1;
+    in->dma_op = raw->dma_op & 3;
+    in->dma_src = raw->dma_src;
+    in->dma_dst = raw->dma_dst;
+    in->buf_we = raw->buf_we & 1;
+    in->buf_addr = raw->buf_addr & 511;
+    in->buf_wdata = raw->buf_wdata;
 }
 
 void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *obs)
 {
-    struct vm_in in_bits = *raw;
-    mask_inputs(&in_bits, m->cores);
+    struct vm_in in_bits;   /* only the active cores' part is written and read */
+    mask_inputs(&in_bits, raw, m->cores);
     const struct vm_in *in = &in_bits;
     if (m->soc) {
         step_soc(m, in, obs);
@@ -247,10 +296,12 @@ void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *o
         .resp_rdata = m->mem.rdata,
     };
     struct vm_mem_req mreq;
-    if (obs)
-        memset(obs, 0, sizeof *obs);
+    uint64_t csr_rdata = csr_read(m, 0, in->core[0].csr_addr);   /* before the counters move */
+    if (obs)   /* core 0's record is cleared by its MMU */
+        clear_obs_bus(obs);
     vm_mmu_cycle(&m->mmu[0], &in->core[0], &mv, &mreq, obs ? &obs->core[0] : NULL);
     if (obs) {
+        obs->core[0].csr_rdata = csr_rdata;
         observe_mem_port(m, &mreq, &mv, &obs->core[0]);
         obs->core[0].mem_req_cont = 0;   /* vm_top's flat memory has no continuation port */
     }
@@ -260,55 +311,18 @@ void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *o
 
 /* vm_soc: evaluated in the RTL's combinational order (memory controller and bus answers, L1 outputs,
  * arbitration and snoop, MMUs, L1 requests), then every block crosses the edge. */
-static uint64_t soc_csr_read(const struct vm_model *m, unsigned c, unsigned addr)
-{
-    const struct vm_l1 *l1 = &m->l1[c];
-    switch (addr) {
-    case VM_CSR_PERF_L1_ACCESSES: return l1->accesses;
-    case VM_CSR_PERF_L1_MISSES: return l1->misses;
-    case VM_CSR_PERF_L1_WRITEBACKS: return l1->writebacks;
-    case VM_CSR_PERF_L1_HITS_S: return l1->hits[0];
-    case VM_CSR_PERF_L1_HITS_E: return l1->hits[1];
-    case VM_CSR_PERF_L1_HITS_M: return l1->hits[2];
-    case VM_CSR_PERF_L1_SNOOP_HITS: return l1->snoop_hits;
-    default: return vm_mmu_csr_read(&m->mmu[c], addr);
-    }
-}
-
-static bool is_l1_csr(unsigned addr)
-{
-    return addr >= VM_CSR_PERF_L1_ACCESSES && addr <= VM_CSR_PERF_L1_SNOOP_HITS;
-}
-
-/* No input that moves state this cycle: no CSR write, DMA command or buffer write. */
-static bool inputs_quiet(const struct vm_model *m, const struct vm_in *in)
-{
-    if (in->buf_we || in->dma_valid)
-        return false;
-    for (unsigned c = 0; c < m->cores; c++)
-        if (in->core[c].csr_we)
-            return false;
-    return true;
-}
-
-_Static_assert(offsetof(struct vm_obs, core) == 0, "clear_obs_from clears everything after the cores");
-
-/* Clears the observation from core `from` on (the inactive cores and the bus part; core[] comes first). */
-static void clear_obs_from(struct vm_obs *obs, unsigned from)
-{
-    size_t at = offsetof(struct vm_obs, core) + from * sizeof(struct vm_core_obs);
-    memset((char *)obs + at, 0, sizeof *obs - at);
-}
 
 static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs)
 {
     const unsigned n = m->cores, dma_master = m->cores;
     /* Fast path: everything waits for the memory controller and no CSR, DMA or buffer input moves. */
-    if (inputs_quiet(m, in) && vm_model_quiet_cycles(m)) {
+    if (vm_model_quiet_cycles(m, in)) {
         if (obs) {
-            clear_obs_from(obs, 0);
-            for (unsigned c = 0; c < n; c++)
-                obs->core[c].csr_rdata = soc_csr_read(m, c, in->core[c].csr_addr);
+            clear_obs_bus(obs);
+            for (unsigned c = 0; c < n; c++) {
+                memset(&obs->core[c], 0, sizeof obs->core[c]);
+                obs->core[c].csr_rdata = csr_read(m, c, in->core[c].csr_addr);
+            }
             obs->dma_ready = m->dma.state == DMA_IDLE;
             obs->buf_rdata = m->dma.buf[in->buf_addr];
         }
@@ -317,7 +331,10 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     }
 
     if (obs)   /* the active cores' records are cleared by their MMUs */
-        clear_obs_from(obs, n);
+        clear_obs_bus(obs);
+    uint64_t csr_rdata[VM_MAX_CORES];   /* the CSR read ports show the values before this edge */
+    for (unsigned c = 0; c < n; c++)
+        csr_rdata[c] = csr_read(m, c, in->core[c].csr_addr);
     bool mc_resp = vm_memctl_resp_valid(&m->mc);
     uint64_t line[8];
     int done_master = vm_bus_done(&m->bus, mc_resp);
@@ -365,6 +382,8 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     for (unsigned c = 0; c < n; c++) {
         mv[c] = (struct vm_mem_view){vm_l1_ready(&m->l1[c], g.valid), lo[c].resp_valid, lo[c].resp_rdata};
         vm_mmu_cycle(&m->mmu[c], &in->core[c], &mv[c], &mreq[c], obs ? &obs->core[c] : NULL);
+        if (obs)
+            obs->core[c].csr_rdata = csr_rdata[c];
     }
 
     /* The memory access of a granted transaction starts in its grant cycle. */
@@ -387,9 +406,6 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
 
     for (unsigned c = 0; c < n; c++) {
         const struct vm_core_in *ci = &in->core[c];
-        /* The L1's counters share the core's CSR read port (values before this edge). */
-        if (obs && is_l1_csr(ci->csr_addr))
-            obs->core[c].csr_rdata = soc_csr_read(m, c, ci->csr_addr);
         struct vm_l1_req lr = {mreq[c].valid, mreq[c].walk, mreq[c].cont, mreq[c].op, mreq[c].strb,
                                mreq[c].addr, mreq[c].wdata, mreq[c].cmp};
         struct vm_l1_change chg;
@@ -449,11 +465,26 @@ static bool core_waits(const struct vm_model *m, unsigned c)
     return s == L1_FILL_REQ || s == L1_NA_REQ || s == L1_RMW_REQ || s == L1_WB_WAIT;
 }
 
-uint64_t vm_model_quiet_cycles(const struct vm_model *m)
+/* No input that would move state this cycle: no CSR write, no buffer write, no DMA command the engine
+ * would accept (one offered while the engine is busy waits). The request inputs do not matter: every MMU
+ * waits (core_waits). */
+static bool inputs_quiet(const struct vm_model *m, const struct vm_in *in)
+{
+    if (m->soc && ((in->buf_we & 1) || ((in->dma_valid & 1) && m->dma.state == DMA_IDLE)))
+        return false;
+    for (unsigned c = 0; c < m->cores; c++)
+        if (in->core[c].csr_we & 1)
+            return false;
+    return true;
+}
+
+uint64_t vm_model_quiet_cycles(const struct vm_model *m, const struct vm_in *in)
 {
     for (unsigned c = 0; c < m->cores; c++)
         if (!core_waits(m, c))
             return 0;
+    if (!inputs_quiet(m, in))
+        return 0;
     if (m->soc) {
         /* Every L1 waits for the bus, which waits for the memory controller (the DMA engine, if busy, waits
          * too: nothing is granted or completed before the controller answers). */

@@ -26,7 +26,7 @@ static int read_counters(struct vm_sim *sim, struct vm_run_result *r)
 #undef CTR
     for (unsigned i = 0; i < sizeof kCounters / sizeof kCounters[0]; i++) {
         struct vm_in in;
-        struct vm_obs obs;
+        struct vm_obs obs = {0};
         memset(&in, 0, sizeof in);
         for (unsigned c = 0; c < r->cores; c++)
             in.core[c].csr_addr = (uint8_t)kCounters[i].csr;
@@ -61,7 +61,7 @@ int vm_run(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, stru
 {
     struct timespec t0, t1;
     struct vm_in in;
-    struct vm_obs obs;
+    struct vm_obs obs = {0};
     const struct vm_obs *prev = NULL;
     int mismatch = 0;
     memset(r, 0, sizeof *r);
@@ -71,8 +71,8 @@ int vm_run(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, stru
         vm_workload_next(wl, prev, &in);
         /* Model engine: while the driver holds a request and writes no CSR, jump over the cycles in which
          * only countdowns run (the same result, cycle for cycle), keeping this cycle's step in budget. */
-        if (vm_workload_holding(wl) && !in.dma_valid && !in.buf_we)
-            vm_workload_skip(wl, vm_sim_skip_quiet(sim, max_cycles - vm_sim_cycles(sim) - 1));
+        if (vm_workload_holding(wl))
+            vm_workload_skip(wl, vm_sim_skip_quiet(sim, &in, max_cycles - vm_sim_cycles(sim) - 1));
         mismatch = vm_sim_step(sim, &in, &obs);
         prev = &obs;
         count_bus(r, &obs);

@@ -374,7 +374,7 @@ public:
             }
             if (accepted && skip_quiet && !hook && !dma_busy_) {
                 // event skipping (model-only runs): idle inputs, no CSR write, nothing observable happens
-                uint64_t q = vm_model_quiet_cycles(m_);
+                uint64_t q = vm_model_quiet_cycles(m_, &in);
                 if (q) {
                     vm_model_skip(m_, q);
                     skipped += q;

@@ -317,10 +317,37 @@ TEST(CheckerProof, EveryFieldIsCompared)
     for (size_t off : offsets) {
         vm_checker *c = vm_checker_new(1, nullptr);
         vm_obs a{}, b{};
+        // a line is observable with its flag (port.h): set the flag on both sides
+        if (off >= offsetof(vm_obs, bus_grant_line))
+            a.bus_mem_write = b.bus_mem_write = 1;
+        else if (off >= offsetof(vm_obs, bus_done_line))
+            a.bus_done_valid = b.bus_done_valid = 1;
         reinterpret_cast<unsigned char *>(&b)[off] ^= 1;
         EXPECT_EQ(-1, vm_checker_step(c, 7, &a, &b)) << "offset " << off;
+        EXPECT_NE(std::string::npos, std::string(vm_checker_report(c)).find("LOCKSTEP MISMATCH")) << "offset " << off;
         vm_checker_free(c);
     }
+}
+
+TEST(CheckerProof, LinesCountOnlyWithTheirFlags)
+{
+    // The model leaves a line as it was unless its flag is set this cycle (port.h); a stale line must not
+    // fail the check, a live one must, and the report names it.
+    vm_checker *c = vm_checker_new(1, nullptr);
+    vm_obs a{}, b{};
+    a.bus_done_line[3] = 0x55;     // stale on the model side
+    a.bus_grant_line[7] = 0x66;
+    EXPECT_EQ(0, vm_checker_step(c, 1, &a, &b));
+    a.bus_done_valid = b.bus_done_valid = 1;
+    EXPECT_EQ(-1, vm_checker_step(c, 2, &a, &b));
+    EXPECT_STREQ("bus_done_line[3]", vm_checker_field(c));
+    vm_checker_free(c);
+    c = vm_checker_new(1, nullptr);
+    a.bus_done_valid = b.bus_done_valid = 0;
+    a.bus_mem_write = b.bus_mem_write = 1;
+    EXPECT_EQ(-1, vm_checker_step(c, 3, &a, &b));
+    EXPECT_STREQ("bus_grant_line[7]", vm_checker_field(c));
+    vm_checker_free(c);
 }
 
 TEST(CheckerProof, MemoryImageDifferenceNamesTheFirstWord)

@@ -197,6 +197,12 @@ static void take_action(struct vm_workload *w, unsigned c, struct vm_in *in)
     }
 }
 
+/* Whether vm_workload_next would ask a core's workload for an action. */
+static bool wants_action(const struct vm_workload *w, const struct core_drv *d)
+{
+    return !d->held.req_valid && d->dma.kind != VM_ACT_DMA && !w->draining && !d->ended;
+}
+
 void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct vm_in *in)
 {
     observe(w, prev);
@@ -210,7 +216,7 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
         struct core_drv *d = &w->core[c];
         in->core[c] = (struct vm_core_in){.csr_addr = shown};
         /* A new action once the request (and any DMA command) was taken. */
-        if (!d->held.req_valid && d->dma.kind != VM_ACT_DMA && !w->draining && !d->ended)
+        if (wants_action(w, d))
             take_action(w, c, in);
         struct vm_core_in *ci = &in->core[c];
         ci->req_valid = d->held.req_valid;
@@ -244,10 +250,13 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
 
 int vm_workload_holding(const struct vm_workload *w)
 {
-    for (unsigned c = 0; c < w->cores; c++)
-        if (!w->core[c].held.req_valid)
+    bool dma_waiting = false;
+    for (unsigned c = 0; c < w->cores; c++) {
+        if (wants_action(w, &w->core[c]))
             return 0;
-    return 1;
+        dma_waiting |= w->core[c].dma.kind == VM_ACT_DMA;
+    }
+    return !dma_waiting || w->dma_valid;
 }
 void vm_workload_skip(struct vm_workload *w, uint64_t n) { w->cycle += n; }
 int vm_workload_idle(const struct vm_workload *w)
