@@ -126,6 +126,17 @@ void vm_l1_outputs(const struct vm_l1 *c, const struct vm_l1_bus_in *b, struct v
     }
 }
 
+bool vm_l1_waits_for_bus(const struct vm_l1 *c)
+{
+    uint8_t cur = c->mesi[line_of(c, set_of(c, c->addr), c->way)];
+    switch (c->state) {
+    case L1_FILL_REQ: case L1_NA_REQ: case L1_RMW_REQ: case L1_WB_WAIT: return true;
+    case L1_WB_REQ: return cur == VM_MESI_M;
+    case L1_UPG_REQ: return cur == VM_MESI_S;
+    default: return false;
+    }
+}
+
 void vm_l1_snoop(const struct vm_l1 *c, const struct vm_l1_bus_in *b, struct vm_l1_snoop *s)
 {
     memset(s, 0, sizeof *s);

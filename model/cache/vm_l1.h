@@ -86,6 +86,10 @@ static inline bool vm_l1_ready(const struct vm_l1 *c, bool snoop_valid)
 {
     return c->state == L1_IDLE && !snoop_valid;
 }
+/* True when the cache does nothing until a bus grant or completion (a snoop aside): a miss, walker read or
+ * RMW waiting for the bus, a write-back waiting for its completion, or a write-back (upgrade) request whose
+ * victim is still M (line still S; otherwise the next edge turns it into a fill request). */
+bool vm_l1_waits_for_bus(const struct vm_l1 *c);
 /* Moves the cache across the clock edge; *chg gets this cycle's line-state change. */
 void vm_l1_next(struct vm_l1 *c, const struct vm_l1_req *r, const struct vm_l1_bus_in *b,
                 const struct vm_l1_snoop *s, bool seed_we, uint32_t seed, struct vm_l1_change *chg);

@@ -320,8 +320,11 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
         if (obs) {
             clear_obs_bus(obs);
             for (unsigned c = 0; c < n; c++) {
-                memset(&obs->core[c], 0, sizeof obs->core[c]);
-                obs->core[c].csr_rdata = csr_read(m, c, in->core[c].csr_addr);
+                struct vm_core_obs *co = &obs->core[c];
+                memset(co, 0, sizeof *co);
+                /* a waiting core shows nothing; an idle one (core_waits) shows both ports ready */
+                co->req_ready = co->mem_req_ready = m->mmu[c].state == MMU_IDLE;
+                co->csr_rdata = csr_read(m, c, in->core[c].csr_addr);
             }
             obs->dma_ready = m->dma.state == DMA_IDLE;
             obs->buf_rdata = m->dma.buf[in->buf_addr];
@@ -451,23 +454,21 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     }
 }
 
-/* A core whose MMU waits for memory while its L1 waits for the bus. */
-static bool core_waits(const struct vm_model *m, unsigned c)
+/* A core that does nothing until the bus answers: its MMU waits for memory while its L1 waits for the bus,
+ * or its MMU is idle with no request offered (ci) and its L1 idle too. */
+static bool core_waits(const struct vm_model *m, unsigned c, const struct vm_core_in *ci)
 {
     const struct vm_mmu *u = &m->mmu[c];
+    bool idle = u->state == MMU_IDLE && !(ci->req_valid & 1);
     bool waiting = u->state == MMU_DATA_WAIT ||
                    (u->state == MMU_WALK && (u->ptw.state == PTW_WAIT || u->ptw.state == PTW_CAS_WAIT));
-    if (!waiting)
-        return false;
-    if (!m->soc)
-        return true;
-    enum vm_l1_state s = m->l1[c].state;
-    return s == L1_FILL_REQ || s == L1_NA_REQ || s == L1_RMW_REQ || s == L1_WB_WAIT;
+    if (!m->soc || !(waiting || idle))
+        return waiting;
+    return idle ? m->l1[c].state == L1_IDLE : vm_l1_waits_for_bus(&m->l1[c]);
 }
 
 /* No input that would move state this cycle: no CSR write, no buffer write, no DMA command the engine
- * would accept (one offered while the engine is busy waits). The request inputs do not matter: every MMU
- * waits (core_waits). */
+ * would accept (one offered while the engine is busy waits). The request inputs are core_waits' part. */
 static bool inputs_quiet(const struct vm_model *m, const struct vm_in *in)
 {
     if (m->soc && ((in->buf_we & 1) || ((in->dma_valid & 1) && m->dma.state == DMA_IDLE)))
@@ -481,7 +482,7 @@ static bool inputs_quiet(const struct vm_model *m, const struct vm_in *in)
 uint64_t vm_model_quiet_cycles(const struct vm_model *m, const struct vm_in *in)
 {
     for (unsigned c = 0; c < m->cores; c++)
-        if (!core_waits(m, c))
+        if (!core_waits(m, c, &in->core[c]))
             return 0;
     if (!inputs_quiet(m, in))
         return 0;
