@@ -16,7 +16,8 @@ extern "C" {
 
 struct vm_coherence;
 
-/* cores: caches observed; sets, ways, line_bytes: their geometry. Returns NULL when memory is short. */
+/* cores: caches observed; sets, ways, line_bytes: their geometry (powers of two). Returns NULL when one is
+ * not, or memory is short. */
 struct vm_coherence *vm_coherence_new(unsigned cores, unsigned sets, unsigned ways, unsigned line_bytes);
 void vm_coherence_free(struct vm_coherence *m);
 

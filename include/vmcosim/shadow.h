@@ -18,7 +18,7 @@ struct vm_shadow;
 
 /* Starts from a copy of the initial image (nwords 8-byte words); cores: the observed cores (the DMA engine
  * is bus master `cores`); line_words: the bus's line size in words (the DMA engine's reads and writes are
- * whole lines). Returns NULL when memory is short. */
+ * whole lines). Returns NULL when nwords is not a power of two (memory sizes are) or memory is short. */
 struct vm_shadow *vm_shadow_new(const uint64_t *image, uint64_t nwords, unsigned cores, unsigned line_words);
 void vm_shadow_free(struct vm_shadow *s);
 

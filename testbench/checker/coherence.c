@@ -16,6 +16,7 @@ struct slot {
 
 struct vm_coherence {
     unsigned cores, sets, ways, line_bytes;
+    unsigned line_shift, ways_shift;   /* log2 of line_bytes and ways (powers of two) */
     struct slot *slots;   /* [core][set * ways + way] */
     uint64_t changes;
     bool failed;
@@ -26,6 +27,8 @@ static const char kState[] = "ISEM";
 
 struct vm_coherence *vm_coherence_new(unsigned cores, unsigned sets, unsigned ways, unsigned line_bytes)
 {
+    if (!sets || (sets & (sets - 1)) || !ways || (ways & (ways - 1)) || !line_bytes || (line_bytes & (line_bytes - 1)))
+        return NULL;
     struct vm_coherence *m = calloc(1, sizeof *m);
     if (!m || !(m->slots = calloc((size_t)cores * sets * ways, sizeof *m->slots))) {
         free(m);
@@ -35,6 +38,10 @@ struct vm_coherence *vm_coherence_new(unsigned cores, unsigned sets, unsigned wa
     m->sets = sets;
     m->ways = ways;
     m->line_bytes = line_bytes;
+    while ((1u << m->line_shift) < line_bytes)
+        m->line_shift++;
+    while ((1u << m->ways_shift) < ways)
+        m->ways_shift++;
     return m;
 }
 
@@ -53,7 +60,7 @@ static struct slot *slot_at(struct vm_coherence *m, unsigned core, unsigned inde
 
 static unsigned set_of(const struct vm_coherence *m, uint64_t addr)
 {
-    return (unsigned)((addr / m->line_bytes) & (m->sets - 1));
+    return (unsigned)((addr >> m->line_shift) & (m->sets - 1));
 }
 
 /* The state of line `addr` in cache `core` (I when absent). */
@@ -82,7 +89,7 @@ static int apply(struct vm_coherence *m, uint64_t cycle, unsigned core, const st
     unsigned index = o->l1_chg_index;
     uint64_t addr = o->l1_chg_addr;
     char what[160];
-    if (index >= m->sets * m->ways || index / m->ways != set_of(m, addr) || addr % m->line_bytes) {
+    if (index >= m->sets * m->ways || index >> m->ways_shift != set_of(m, addr) || (addr & (m->line_bytes - 1))) {
         snprintf(what, sizeof what, "a change of slot %u does not fit the cache geometry (the line's set is %u)",
                  index, set_of(m, addr));
         return violation(m, cycle, core, addr, what);

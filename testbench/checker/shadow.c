@@ -34,6 +34,8 @@ struct vm_shadow {
 
 struct vm_shadow *vm_shadow_new(const uint64_t *image, uint64_t nwords, unsigned cores, unsigned line_words)
 {
+    if (!nwords || (nwords & (nwords - 1)))
+        return NULL;   /* memory sizes are powers of two */
     struct vm_shadow *s = calloc(1, sizeof *s);
     if (!s || !(s->words = malloc(nwords * sizeof *s->words))) {
         free(s);
@@ -75,7 +77,8 @@ static int violation(struct vm_shadow *s, uint64_t cycle, const char *who, const
     return -1;
 }
 
-static uint64_t *word_at(struct vm_shadow *s, uint64_t addr) { return &s->words[(addr >> 3) % s->nwords]; }
+/* Memory wraps at its size, a power of two (as in both engines). */
+static uint64_t *word_at(struct vm_shadow *s, uint64_t addr) { return &s->words[(addr >> 3) & (s->nwords - 1)]; }
 
 /* A response's read side: loads and the old value of a compare-and-swap must equal the shadow. */
 static int check_read(struct vm_shadow *s, uint64_t cycle, unsigned core, const struct vm_core_obs *o)

@@ -8,7 +8,6 @@
 #include "litmus_sc.h"
 #include "workload_impl.h"
 
-_Static_assert(offsetof(struct vm_in, core) == 0, "vm_workload_next clears everything after the cores");
 
 static const struct vm_workload_ops *const kWorkloads[] = {&vm_wl_seq, &vm_wl_stride, &vm_wl_random, &vm_wl_coherence, &vm_wl_litmus};
 #define NWORKLOADS (sizeof kWorkloads / sizeof kWorkloads[0])
@@ -206,9 +205,10 @@ static bool wants_action(const struct vm_workload *w, const struct core_drv *d)
 void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct vm_in *in)
 {
     observe(w, prev);
-    /* Every field of the active cores is written below; clear the idle cores and the system ports. */
-    size_t at = offsetof(struct vm_in, core) + w->cores * sizeof(struct vm_core_in);
-    memset((char *)in + at, 0, sizeof *in - at);
+    /* Every field of the active cores is written below (the engines ignore the other cores); the system
+     * ports start idle. */
+    in->buf_we = 0;
+    in->buf_wdata = 0;
     /* Keep a perf counter on every CSR read port so its value is compared every cycle. */
     uint8_t shown = (uint8_t)(VM_CSR_PERF_LOADS + w->cycle % (VM_CSR_COUNT - VM_CSR_PERF_LOADS));
     w->cycle++;
@@ -229,7 +229,8 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
     }
     /* The DMA port takes one command at a time, round-robin among the cores that have one. */
     for (unsigned k = 1; k <= w->cores && !w->dma_valid; k++) {
-        unsigned c = (w->dma_owner + k) % w->cores;
+        unsigned c = w->dma_owner + k;
+        c -= c >= w->cores ? w->cores : 0;
         struct core_drv *d = &w->core[c];
         if (d->dma.kind != VM_ACT_DMA)
             continue;
