@@ -17,6 +17,7 @@ void vm_dma_outputs(const struct vm_dma *d, struct vm_dma_out *o)
 {
     o->ready = d->state == DMA_IDLE;
     o->bus_req = d->state != DMA_IDLE;
+    o->bus_line = NULL;
     if (o->ready)
         return;   /* nothing else is read of an idle engine */
     o->bus_type = d->state == DMA_READ ? VM_BUS_RDNA : VM_BUS_WLI;
@@ -25,11 +26,11 @@ void vm_dma_outputs(const struct vm_dma *d, struct vm_dma_out *o)
     if (d->state != DMA_WRITE)
         return;
     if (d->op == VM_DMA_COPY)
-        memcpy(o->bus_line, d->data, d->line_words * sizeof(uint64_t));
+        o->bus_line = d->data;
     else if (d->op == VM_DMA_ZERO)
-        memset(o->bus_line, 0, sizeof o->bus_line);
+        o->bus_line = d->zero_line;
     else
-        memcpy(o->bus_line, &d->buf[d->line * d->line_words], d->line_words * sizeof(uint64_t));
+        o->bus_line = &d->buf[d->line * d->line_words];
 }
 
 bool vm_dma_next(struct vm_dma *d, bool cmd_valid, unsigned op, uint64_t src, uint64_t dst, bool bus_done,

@@ -15,13 +15,14 @@ struct vm_dma {
     uint64_t src, dst;        /* page addresses */
     uint64_t data[8];         /* a copied line between its read and its write */
     uint64_t buf[512];        /* the swap buffer */
+    uint64_t zero_line[8];    /* what ZERO writes (never written) */
 };
 
 struct vm_dma_out {
     bool ready, bus_req;
     unsigned bus_type;
     uint64_t bus_addr;
-    uint64_t bus_line[8];
+    const uint64_t *bus_line; /* WLI: the line to write, inside the engine (valid until vm_dma_next) */
 };
 
 void vm_dma_init(struct vm_dma *d, unsigned line_words, uint64_t mem_bytes);

@@ -339,31 +339,32 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     for (unsigned c = 0; c < n; c++)
         csr_rdata[c] = csr_read(m, c, in->core[c].csr_addr);
     bool mc_resp = vm_memctl_resp_valid(&m->mc);
-    uint64_t line[8];
     int done_master = vm_bus_done(&m->bus, mc_resp);
     struct vm_l1_bus_in bi = {0};   /* what every L1 sees; grant, done and snoop_self are per core */
     bi.shared = m->bus.shared;
+    /* The bus is busy from grant to done, so nothing is granted in a done cycle: the controller accepts
+     * nothing below and its line stays as it is for the whole step. */
     bi.line = m->mc.line;
-    if (done_master >= 0) {   /* the controller's line must outlive its own step below */
-        memcpy(line, m->mc.line, sizeof line);
-        bi.line = line;
-    }
     bi.word = vm_memctl_resp_word(&m->mc);
 
     struct vm_l1_out lo[VM_MAX_CORES];
-    struct vm_bus_req breqs[VM_MAX_CORES + 1];
     for (unsigned c = 0; c < n; c++) {
         bi.done = done_master == (int)c;
         vm_l1_outputs(&m->l1[c], &bi, &lo[c]);
-        breqs[c] = (struct vm_bus_req){lo[c].bus_req, lo[c].bus_type, lo[c].bus_word, lo[c].bus_addr,
-                                       lo[c].bus_cmp, lo[c].bus_wdata, lo[c].bus_strb, lo[c].bus_line};
     }
     struct vm_dma_out dout;
     vm_dma_outputs(&m->dma, &dout);
-    breqs[dma_master] = (struct vm_bus_req){dout.bus_req, dout.bus_type, 0, dout.bus_addr, 0, 0, 0, dout.bus_line};
-    struct vm_bus_grant g;
-    vm_bus_arbitrate(&m->bus, breqs, &g);
-    const struct vm_bus_req *breq = &breqs[g.valid ? g.master : 0];
+    struct vm_bus_req breqs[VM_MAX_CORES + 1];
+    struct vm_bus_grant g = {0};
+    if (!m->bus.busy) {   /* arbitration (a busy bus grants nothing) */
+        for (unsigned c = 0; c < n; c++)
+            breqs[c] = (struct vm_bus_req){lo[c].bus_req, lo[c].bus_type, lo[c].bus_word, lo[c].bus_addr,
+                                           lo[c].bus_cmp, lo[c].bus_wdata, lo[c].bus_strb, lo[c].bus_line};
+        breqs[dma_master] = (struct vm_bus_req){dout.bus_req, dout.bus_type, 0, dout.bus_addr, 0, 0, 0,
+                                                dout.bus_line};
+        vm_bus_arbitrate(&m->bus, breqs, &g);
+    }
+    const struct vm_bus_req *breq = g.valid ? &breqs[g.master] : NULL;
     bi.snoop_valid = g.valid;
     bi.snoop_type = g.type;
     bi.snoop_addr = g.addr;
@@ -431,7 +432,7 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     }
     uint64_t buf_rdata = m->dma.buf[in->buf_addr];
     bool dma_done = vm_dma_next(&m->dma, in->dma_valid, in->dma_op, in->dma_src, in->dma_dst,
-                                done_master == (int)dma_master, line, in->buf_we, in->buf_addr, in->buf_wdata);
+                                done_master == (int)dma_master, m->mc.line, in->buf_we, in->buf_addr, in->buf_wdata);
     vm_bus_next(&m->bus, &g, snoop_hits, mc_resp);
 
     if (!obs)
@@ -450,7 +451,7 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     if (done_master >= 0) {
         obs->bus_done_shared = bi.shared;
         obs->bus_done_word = bi.word;
-        memcpy(obs->bus_done_line, line, m->l1[0].line_words * sizeof(uint64_t));
+        memcpy(obs->bus_done_line, m->mc.line, m->l1[0].line_words * sizeof(uint64_t));
     }
 }
 
