@@ -73,15 +73,23 @@ static void data_request(struct vm_mem_req *r, uint64_t paddr, unsigned op, unsi
 void vm_mmu_cycle(struct vm_mmu *m, const struct vm_core_in *in, const struct vm_mem_view *mv,
                   struct vm_mem_req *mreq, struct vm_core_obs *obs)
 {
-    /* Waiting for memory with no CSR write: only the walker's cycle count moves (fast path). */
-    if (!in->csr_we && !mv->resp_valid &&
-        (m->state == MMU_DATA_WAIT ||
-         (m->state == MMU_WALK && (m->ptw.state == PTW_WAIT || m->ptw.state == PTW_CAS_WAIT)))) {
-        if (obs)
+    /* Fast path, no CSR write: a data access waits for memory or takes its answer (the walker is idle), or
+     * a walk waits for memory (only its cycle count moves). */
+    bool data_wait = m->state == MMU_DATA_WAIT;
+    bool walk_wait = m->state == MMU_WALK && !mv->resp_valid &&
+                     (m->ptw.state == PTW_WAIT || m->ptw.state == PTW_CAS_WAIT);
+    if (!in->csr_we && (data_wait || walk_wait)) {
+        memset(mreq, 0, sizeof *mreq);
+        if (obs) {
             memset(obs, 0, sizeof *obs);
-        mreq->valid = false;
-        if (m->state == MMU_WALK)
+            obs->resp_valid = data_wait && mv->resp_valid;
+            if (obs->resp_valid && m->op != VM_OP_STORE)
+                obs->resp_rdata = (mv->resp_rdata >> (8 * (m->paddr & 7))) & size_bytes_mask(m->size);
+        }
+        if (walk_wait)
             m->ptw.walk_cycles++;
+        else if (mv->resp_valid)
+            m->state = MMU_IDLE;
         return;
     }
 

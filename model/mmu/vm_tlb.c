@@ -9,6 +9,8 @@ int vm_tlb_init(struct vm_tlb *t, unsigned entries, unsigned ways, unsigned repl
     t->entries = entries;
     t->ways = ways;
     t->sets = entries / ways;
+    while ((1u << t->ways_shift) < ways)
+        t->ways_shift++;
     return vm_repl_init(&t->repl, t->sets, ways, repl);
 }
 
@@ -36,7 +38,7 @@ int vm_tlb_lookup(const struct vm_tlb *t, uint32_t vpn, uint16_t asid, bool sv32
         const struct vm_tlb_entry *e = &t->e[i];
         if (((e->vpn ^ vpn) & vm_vpn_match_mask(e->level, sv32)) == 0 &&
             (((e->perm >> VM_PTE_G) & 1) || e->asid == asid) &&
-            (t->sets == 1 || set_of(t, vpn, e->level, sv32) == i / t->ways))
+            (t->sets == 1 || set_of(t, vpn, e->level, sv32) == i >> t->ways_shift))
             return (int)i;
     }
     return -1;
@@ -91,7 +93,7 @@ uint64_t vm_tlb_update(struct vm_tlb *t, const struct vm_tlb_cmd *c, bool sv32, 
         t->valid = (t->valid & ~inval) | (1ull << idx);
     } else {
         if (c->touch_hit && c->hit_index >= 0)
-            vm_repl_touch(&t->repl, (unsigned)c->hit_index / t->ways, (unsigned)c->hit_index % t->ways);
+            vm_repl_touch(&t->repl, (unsigned)c->hit_index >> t->ways_shift, (unsigned)c->hit_index & (t->ways - 1));
         t->valid &= ~inval;
     }
     if (c->seed_we)

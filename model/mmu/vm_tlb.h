@@ -7,6 +7,7 @@
 
 struct vm_tlb {
     unsigned entries, ways, sets;
+    unsigned ways_shift;   /* log2(ways): entry i is in set i >> ways_shift, way i & (ways - 1) */
     uint64_t valid;
     struct vm_tlb_entry e[64];
     struct vm_repl repl;

@@ -374,7 +374,11 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     const uint64_t *dirty_line = NULL;
     uint32_t snoop_hits = 0;
     for (unsigned c = 0; c < n; c++) {
-        bi.snoop_self = g.valid && g.master == c;
+        if (!g.valid) {   /* nothing to snoop */
+            sn[c] = (struct vm_l1_snoop){0};
+            continue;
+        }
+        bi.snoop_self = g.master == c;
         vm_l1_snoop(&m->l1[c], &bi, &sn[c]);
         if (sn[c].dirty)
             dirty_line = sn[c].line;
