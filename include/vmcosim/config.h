@@ -24,6 +24,10 @@ struct vm_config {
     unsigned l1_size, l1_ways, l1_line, l1_repl;
     uint64_t mem_size;
     unsigned mem_latency;
+    /* the firmware kernel (workloads that run under it: refs) */
+    unsigned vm_frames;   /* resident user pages per process, 0 = limited only by memory */
+    unsigned vm_policy;   /* page replacement: enum fw_policy order (fifo, clock, aging, lru, lfu, opt) */
+    uint64_t swap_size;   /* swap device bytes (multiple of 4 KiB; 0 = none) */
 };
 
 /* Built-in defaults. */

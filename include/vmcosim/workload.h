@@ -61,6 +61,16 @@ void vm_workload_skip(struct vm_workload *w, uint64_t n);
 /* True when no request is waiting for acceptance or a response. */
 int vm_workload_idle(const struct vm_workload *w);
 
+/* The firmware kernel's statistics (GUIDE §5 "vm"; all zero, has_kernel false, for workloads that run
+ * without the kernel). */
+struct vm_vm_stats {
+    uint64_t page_faults, zero_fills, major_faults, cow_faults, ad_faults;
+    uint64_t swap_outs, swap_ins, evictions, oom_kills, segfaults, shootdowns;
+    uint64_t free_frames, swap_used;
+    bool has_kernel;
+};
+void vm_workload_vm_stats(const struct vm_workload *w, struct vm_vm_stats *out);
+
 /* Driver statistics summed over the cores, and of one core. */
 const struct vm_workload_stats *vm_workload_stats(const struct vm_workload *w);
 const struct vm_workload_stats *vm_workload_core_stats(const struct vm_workload *w, unsigned core);

@@ -84,6 +84,16 @@ void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *wo
     }
     fprintf(f, "\n  sfence.vma        %12" PRIu64 "   satp writes %" PRIu64 "\n", ws->sfences,
             ws->satp_writes);
+    struct vm_vm_stats v;
+    vm_workload_vm_stats(s->wl, &v);
+    if (v.has_kernel) {
+        fprintf(f, "  kernel: faults    %12" PRIu64 "   page faults (zero fills %" PRIu64 ", major/swap-in %" PRIu64
+                "), COW %" PRIu64 ", A/D %" PRIu64 "\n", v.page_faults, v.zero_fills, v.major_faults, v.cow_faults,
+                v.ad_faults);
+        fprintf(f, "  kernel: evictions %12" PRIu64 "   swap outs %" PRIu64 ", swap ins %" PRIu64 ", OOM kills %" PRIu64
+                ", segfaults %" PRIu64 ", shootdowns %" PRIu64 ", free frames %" PRIu64 "\n", v.evictions, v.swap_outs,
+                v.swap_ins, v.oom_kills, v.segfaults, v.shootdowns, v.free_frames);
+    }
     if (!strcmp(engine, "lockstep"))
         fprintf(f, "  lockstep          %12" PRIu64 "   cycles checked, %" PRIu64 " mismatches\n",
                 s->run->cycles_checked, s->run->mismatches);
@@ -124,6 +134,15 @@ static void write_json(FILE *f, const struct vm_config *cfg, const char *workloa
     fprintf(f, "  \"dma\": {\"commands\": %" PRIu64 ", \"bytes_read\": %" PRIu64 ", \"bytes_written\": %" PRIu64
             "},\n", ws->dma_commands, s->run->dma_lines_read * cfg->l1_line,
             s->run->dma_lines_written * cfg->l1_line);
+    struct vm_vm_stats v;
+    vm_workload_vm_stats(s->wl, &v);
+    fprintf(f, "  \"vm\": {\"page_faults\": %" PRIu64 ", \"zero_fills\": %" PRIu64 ", \"major_faults\": %" PRIu64
+            ", \"cow_faults\": %" PRIu64 ", \"ad_faults\": %" PRIu64 ", \"swap_outs\": %" PRIu64 ", \"swap_ins\": %" PRIu64
+            ", \"evictions\": %" PRIu64 ", \"oom_kills\": %" PRIu64 ", \"segfaults\": %" PRIu64 ", \"shootdowns\": %" PRIu64
+            ", \"free_frames\": %" PRIu64 ", \"swap_slots_used\": %" PRIu64 ", \"kernel\": %s},\n",
+            v.page_faults, v.zero_fills, v.major_faults, v.cow_faults, v.ad_faults, v.swap_outs, v.swap_ins,
+            v.evictions, v.oom_kills, v.segfaults, v.shootdowns, v.free_frames, v.swap_used,
+            v.has_kernel ? "true" : "false");
     fprintf(f, "  \"lockstep\": {\"cycles_checked\": %" PRIu64 ", \"mismatches\": %" PRIu64 "},\n",
             s->run->cycles_checked, s->run->mismatches);
     fprintf(f, "  \"seconds\": %.6f\n}\n", s->run->seconds);

@@ -23,6 +23,7 @@ struct key {
 static const char *kModes[] = {"sv39", "sv32", "bare"};
 static const char *kAd[] = {"hw", "fault"};
 static const char *kRepl[] = {"lru", "plru", "fifo", "random"};
+static const char *kPolicy[] = {"fifo", "clock", "aging", "lru", "lfu", "opt"};   /* firmware/kernel.h order */
 
 static int pick(const char *v, const char *const *names, unsigned n)
 {
@@ -138,6 +139,21 @@ static int p_mem_size(struct vm_config *c, const char *v)
     return 0;
 }
 static int p_latency(struct vm_config *c, const char *v) { return parse_uint(v, 1, 255, &c->mem_latency); }
+static int p_frames(struct vm_config *c, const char *v) { return parse_uint(v, 0, 1u << 24, &c->vm_frames); }
+static int p_policy(struct vm_config *c, const char *v)
+{
+    int i = pick(v, kPolicy, 6);
+    if (i < 0) return -1;
+    c->vm_policy = (unsigned)i;
+    return 0;
+}
+static int p_swap(struct vm_config *c, const char *v)
+{
+    uint64_t n;
+    if (parse_size(v, &n) || n % 4096 || n > (1ull << 30)) return -1;
+    c->swap_size = n;
+    return 0;
+}
 
 static void s_cores(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->cores); }
 static void s_mode(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%s", kModes[c->mode]); }
@@ -151,6 +167,9 @@ static void s_l1_line(const struct vm_config *c, char *b, size_t n) { snprintf(b
 static void s_l1_repl(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%s", kRepl[c->l1_repl]); }
 static void s_mem_size(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%" PRIu64, c->mem_size); }
 static void s_latency(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->mem_latency); }
+static void s_frames(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->vm_frames); }
+static void s_policy(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%s", kPolicy[c->vm_policy]); }
+static void s_swap(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%" PRIu64, c->swap_size); }
 
 static const struct key kKeys[] = {
     {"cores", "1", "1..4 (more than 1 needs l1.size > 0)", "number of cores, each with its own MMU and L1", p_cores, s_cores, 0},
@@ -168,6 +187,12 @@ static const struct key kKeys[] = {
     {"mem.size", "64M", "power of two, 64K..64M (suffix K, M)", "physical memory bytes", p_mem_size, s_mem_size,
      0},
     {"mem.latency", "20", "1..255", "memory access latency in cycles", p_latency, s_latency, 0},
+    {"vm.frames", "0", "0 (limited only by memory) or a page count", "resident user pages per process (kernel)",
+     p_frames, s_frames, 0},
+    {"vm.policy", "fifo", "fifo, clock, aging, lru, lfu, opt (lru, lfu, opt: exact oracles)",
+     "page replacement (kernel)", p_policy, s_policy, 1},
+    {"swap.size", "64M", "multiple of 4096 up to 1G (suffix K, M, G; 0 = no swap)", "swap device bytes (kernel)",
+     p_swap, s_swap, 0},
 };
 #define NKEYS (sizeof kKeys / sizeof kKeys[0])
 

@@ -108,11 +108,11 @@ static void next(void *st, unsigned core, struct vm_action *a)
 
 const struct vm_workload_ops vm_wl_seq = {
     "seq", "8-byte loads (every 4th a store) through up to 256 pages in address order, wrapping",
-    create_seq, destroy, build, next, NULL, NULL, NULL, false, false,
+    create_seq, destroy, build, next, NULL, NULL, NULL, false, false, NULL, NULL,
 };
 
 const struct vm_workload_ops vm_wl_stride = {
     "stride", "8-byte accesses one page + 64 bytes apart over up to 256 pages: a TLB miss per access once "
               "the pages outnumber the TLB",
-    create_stride, destroy, build, next, NULL, NULL, NULL, false, false,
+    create_stride, destroy, build, next, NULL, NULL, NULL, false, false, NULL, NULL,
 };

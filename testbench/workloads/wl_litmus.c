@@ -406,5 +406,5 @@ const struct vm_workload_ops vm_wl_litmus = {
     "NAME[:ITERATIONS], NAME one of MP SB LB CoRR CoWW IRIW 2+2W (default 200 iterations; a core per thread): "
     "every outcome must be sequentially consistent (all interleavings enumerated); random start delays, "
     "thread-to-core maps and cache states; the outcome histogram follows the summary",
-    create, destroy, build, next, response, check, report, true, true,
+    create, destroy, build, next, response, check, report, true, true, NULL, NULL,
 };

@@ -211,7 +211,7 @@ static void *create_none(const struct vm_config *cfg, uint64_t seed, const char 
 
 const struct vm_workload_ops vm_wl_trace = {
     "trace", "a real program's Lackey or din trace (--trace FILE): one process, every touched page mapped",
-    create_none, destroy, build, next, NULL, NULL, NULL, false, false,
+    create_none, destroy, build, next, NULL, NULL, NULL, false, false, NULL, NULL,
 };
 
 void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char *path, char *err, size_t errlen)

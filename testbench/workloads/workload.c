@@ -9,7 +9,8 @@
 #include "workload_impl.h"
 
 
-static const struct vm_workload_ops *const kWorkloads[] = {&vm_wl_seq, &vm_wl_stride, &vm_wl_random, &vm_wl_coherence, &vm_wl_litmus};
+static const struct vm_workload_ops *const kWorkloads[] = {&vm_wl_seq, &vm_wl_stride, &vm_wl_random, &vm_wl_coherence,
+                                                           &vm_wl_litmus, &vm_wl_refs};
 #define NWORKLOADS (sizeof kWorkloads / sizeof kWorkloads[0])
 
 /* One core's side of the driver. */
@@ -17,6 +18,7 @@ struct core_drv {
     struct vm_core_in held;     /* the request being offered (req_valid) */
     bool waiting_resp;          /* accepted, response not seen yet */
     struct vm_action dma;       /* a DMA command waiting for the engine's port (kind VM_ACT_DMA) */
+    enum vm_action_kind reading;  /* VM_ACT_CSR_READ or VM_ACT_BUF_READ shown last cycle, else NONE */
     bool ended;
     struct vm_workload_stats stats;
 };
@@ -150,12 +152,24 @@ static void observe(struct vm_workload *w, const struct vm_obs *prev)
                 w->ops->response(w->st, c, o);
         }
     }
+    for (unsigned c = 0; c < w->cores; c++) {
+        struct core_drv *d = &w->core[c];
+        if (d->reading == VM_ACT_NONE)
+            continue;
+        uint64_t v = d->reading == VM_ACT_CSR_READ ? prev->core[c].csr_rdata : prev->buf_rdata;
+        d->reading = VM_ACT_NONE;
+        if (w->ops->result)
+            w->ops->result(w->st, c, v);
+    }
     if (w->dma_valid && prev->dma_ready) {
         w->dma_valid = false;
         w->dma_busy = true;
     }
-    if (prev->dma_done)
+    if (prev->dma_done) {
         w->dma_busy = false;
+        if (w->ops->result)
+            w->ops->result(w->st, w->dma_owner, 0);
+    }
 }
 
 /* Core c's next action into its port inputs (and the shared DMA and buffer ports). */
@@ -169,14 +183,16 @@ static void take_action(struct vm_workload *w, unsigned c, struct vm_in *in)
         d->held = (struct vm_core_in){.req_valid = 1, .req_op = a.op, .req_size = a.size, .req_bare = a.bare,
                                       .req_cont = a.cont, .req_addr = a.addr, .req_wdata = a.wdata};
         break;
-    case VM_ACT_CSR:
-        in->core[c].csr_we = 1;
-        in->core[c].csr_addr = a.csr;
-        in->core[c].csr_wdata = a.value;
+    case VM_ACT_CSR: {
+        unsigned t = a.remote && a.target < w->cores ? a.target : c;
+        in->core[t].csr_we = 1;
+        in->core[t].csr_addr = a.csr;
+        in->core[t].csr_wdata = a.value;
         d->stats.csr_writes++;
         d->stats.sfences += a.csr == VM_CSR_SFENCE;
         d->stats.satp_writes += a.csr == VM_CSR_SATP;
         break;
+    }
     case VM_ACT_DMA:
         d->dma = a;
         d->stats.dma_commands++;
@@ -186,6 +202,16 @@ static void take_action(struct vm_workload *w, unsigned c, struct vm_in *in)
             in->buf_we = 1;
             in->buf_addr = (uint16_t)a.addr;
             in->buf_wdata = a.value;
+        }
+        break;
+    case VM_ACT_CSR_READ:
+        in->core[c].csr_addr = a.csr;
+        d->reading = a.kind;
+        break;
+    case VM_ACT_BUF_READ:
+        if (!in->buf_we) {   /* the read port shows this word instead of the rotation */
+            in->buf_addr = (uint16_t)a.addr;
+            d->reading = a.kind;
         }
         break;
     case VM_ACT_END:
@@ -212,9 +238,10 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
     /* Keep a perf counter on every CSR read port so its value is compared every cycle. */
     uint8_t shown = (uint8_t)(VM_CSR_PERF_LOADS + w->cycle % (VM_CSR_COUNT - VM_CSR_PERF_LOADS));
     w->cycle++;
+    for (unsigned c = 0; c < w->cores; c++)   /* first: an action may write another core's CSR port */
+        in->core[c] = (struct vm_core_in){.csr_addr = shown};
     for (unsigned c = 0; c < w->cores; c++) {
         struct core_drv *d = &w->core[c];
-        in->core[c] = (struct vm_core_in){.csr_addr = shown};
         /* A new action once the request (and any DMA command) was taken. */
         if (wants_action(w, d))
             take_action(w, c, in);
@@ -245,7 +272,10 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
     in->dma_op = w->dma_op;
     in->dma_src = w->dma_src;
     in->dma_dst = w->dma_dst;
-    if (!in->buf_we)
+    bool buf_read = false;
+    for (unsigned c = 0; c < w->cores; c++)
+        buf_read |= w->core[c].reading == VM_ACT_BUF_READ;
+    if (!in->buf_we && !buf_read)
         in->buf_addr = (uint16_t)(w->cycle % VM_DMA_BUF_WORDS);  /* show the buffer on the read port */
 }
 
@@ -306,6 +336,13 @@ void vm_workload_report(const struct vm_workload *w, FILE *f)
 {
     if (w->ops->report)
         w->ops->report(w->st, f);
+}
+
+void vm_workload_vm_stats(const struct vm_workload *w, struct vm_vm_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    if (w->ops->vm_stats)
+        w->ops->vm_stats(w->st, out);
 }
 
 const struct vm_litmus_hist *vm_workload_litmus(const struct vm_workload *w)

@@ -5,15 +5,21 @@
 #include <stdbool.h>
 #include <vmcosim/workload.h>
 
-enum vm_action_kind { VM_ACT_NONE, VM_ACT_REQ, VM_ACT_CSR, VM_ACT_DMA, VM_ACT_BUF, VM_ACT_END };
+enum vm_action_kind {
+    VM_ACT_NONE, VM_ACT_REQ, VM_ACT_CSR, VM_ACT_DMA, VM_ACT_BUF, VM_ACT_END,
+    VM_ACT_CSR_READ,   /* csr: read through the core's CSR port for one cycle; the value comes to result() */
+    VM_ACT_BUF_READ,   /* addr: a swap-buffer word, read for one cycle; the value comes to result() */
+};
 
 struct vm_action {
     enum vm_action_kind kind;
     /* VM_ACT_REQ */
     uint8_t op, size, bare, cont;
     uint64_t addr, wdata;
-    /* VM_ACT_CSR (csr, value); VM_ACT_DMA (csr = op, addr = src, value = dst); VM_ACT_BUF (addr = word, value) */
+    /* VM_ACT_CSR (csr, value; remote: on core `target`'s port instead of the acting core's); VM_ACT_DMA (csr = op, addr = src, value = dst); VM_ACT_BUF (addr = word, value);
+     * VM_ACT_CSR_READ (csr); VM_ACT_BUF_READ (addr = word) */
     uint8_t csr;
+    uint8_t remote, target;
     uint64_t value;
 };
 
@@ -38,6 +44,11 @@ struct vm_workload_ops {
     bool multi_core;
     /* Named "name:ARG" (e.g. litmus:MP); the argument is required. */
     bool takes_arg;
+    /* Optional: the value of core `core`'s VM_ACT_CSR_READ or VM_ACT_BUF_READ (the cycle after it), and 0
+     * when its DMA command has completed. */
+    void (*result)(void *st, unsigned core, uint64_t value);
+    /* Optional: the kernel's statistics (workloads that run under the firmware kernel). */
+    void (*vm_stats)(void *st, struct vm_vm_stats *out);
 };
 
 /* Small deterministic PRNG for workload choices (splitmix64). */
@@ -54,7 +65,8 @@ static inline uint64_t vm_rand_below(uint64_t *s, uint64_t n) { return n ? vm_ra
 unsigned vm_boot_actions(const struct vm_config *cfg, uint64_t seed, unsigned status_extra, uint64_t satp,
                          struct vm_action *out);
 
-extern const struct vm_workload_ops vm_wl_seq, vm_wl_stride, vm_wl_random, vm_wl_trace, vm_wl_coherence, vm_wl_litmus;
+extern const struct vm_workload_ops vm_wl_seq, vm_wl_stride, vm_wl_random, vm_wl_trace, vm_wl_coherence, vm_wl_litmus,
+    vm_wl_refs;
 void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char *path, char *err, size_t errlen);
 
 #endif

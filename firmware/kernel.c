@@ -1,0 +1,178 @@
+/* The kernel's setup, frames, processes and statistics (kernel.h). */
+#include <vmcosim/contract.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel_impl.h"
+
+uint64_t frame_alloc(struct fw_kernel *k)
+{
+    uint64_t pfn;
+    return fw_buddy_alloc(k->buddy, 0, &pfn) ? 0 : pfn;
+}
+
+void frame_free(struct fw_kernel *k, uint64_t pfn) { fw_buddy_free(k->buddy, pfn, 0); }
+
+struct fw_kernel *fw_kernel_new(const struct fw_config *cfg, struct fw_hal *hal, char *err, size_t errlen)
+{
+    struct fw_kernel *k = calloc(1, sizeof *k);
+    if (!k) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    k->cfg = *cfg;
+    k->hal = hal;
+    k->policy = policy_get(cfg->policy);
+    k->next_pid = 1;
+    k->next_asid = 1;
+    k->asid_limit = cfg->sv32 ? 1u << 9 : 1u << 16;
+    uint64_t frames = cfg->mem_bytes / 4096;
+    if (frames < 2 || !(k->buddy = fw_buddy_new(1, frames - 1))) {   /* frame 0 stays reserved */
+        snprintf(err, errlen, "cannot manage %llu frames", (unsigned long long)frames);
+        goto fail;
+    }
+    if (swap_init(&k->swap, cfg->swap_bytes, err, errlen))
+        goto fail;
+    return k;
+fail:
+    fw_kernel_free(k);
+    return NULL;
+}
+
+void fw_kernel_free(struct fw_kernel *k)
+{
+    if (!k)
+        return;
+    fw_buddy_destroy(k->buddy);
+    swap_close(&k->swap);
+    free(k);
+}
+
+int fw_kernel_boot(struct fw_kernel *k, unsigned core)
+{
+    k->st.kernel_calls++;
+    if (!(k->zero_pfn = frame_alloc(k)))
+        return -1;
+    hal_dma(k->hal, core, VM_DMA_ZERO, 0, k->zero_pfn << 12);
+    /* User mode on every core (the kernel's own accesses are physical), A/D by the walker or by faults. */
+    uint64_t status = k->cfg.ad_hw ? 1u << VM_STATUS_ADHW : 0;
+    for (unsigned c = 0; c < k->cfg.cores; c++)
+        hal_csr_write(k->hal, c, VM_CSR_STATUS, status);
+    return hal_failed(k->hal) ? -1 : 0;
+}
+
+/* The next ASID; a wrap starts a new generation: every TLB is flushed before an ASID is used again. */
+static unsigned asid_next(struct fw_kernel *k)
+{
+    if (k->next_asid >= k->asid_limit) {
+        k->next_asid = 1;
+        pt_flush_all(k);
+    }
+    return k->next_asid++;
+}
+
+struct fw_proc *fw_proc_create(struct fw_kernel *k, unsigned core)
+{
+    k->st.kernel_calls++;
+    struct fw_proc *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->k = k;
+    p->pid = k->next_pid++;
+    p->asid = asid_next(k);
+    if (!(p->root_pfn = pt_new_table(k, core, p))) {
+        free(p->tables);
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+int fw_proc_add_region(struct fw_proc *p, uint64_t va, uint64_t len, bool writable)
+{
+    uint64_t top = p->k->cfg.sv32 ? 1ull << 32 : 1ull << 38;   /* Sv39 user half: below bit 38 */
+    if (!len || (va | len) & 0xFFF || va + len > top || va + len < va || p->nregions == FW_MAX_REGIONS)
+        return -1;
+    for (unsigned i = 0; i < p->nregions; i++)
+        if (va < p->regions[i].end && p->regions[i].start < va + len)
+            return -1;
+    p->regions[p->nregions++] = (struct region){va, va + len, writable};
+    return 0;
+}
+
+int fw_proc_set_future(struct fw_proc *p, const uint64_t *vpns, size_t n)
+{
+    uint64_t *f = n ? malloc(n * sizeof *f) : NULL;
+    if (n && !f)
+        return -1;
+    if (n)
+        memcpy(f, vpns, n * sizeof *f);
+    free(p->future);
+    p->future = f;
+    p->nfuture = n;
+    return 0;
+}
+
+void fw_proc_switch_to(struct fw_kernel *k, unsigned core, struct fw_proc *p)
+{
+    unsigned mode = k->cfg.sv32 ? VM_SATP_MODE_SV32 : VM_SATP_MODE_SV39;
+    uint64_t satp = ((uint64_t)mode << VM_SATP_MODE_LSB) | ((uint64_t)p->asid << VM_SATP_ASID_LSB) | p->root_pfn;
+    hal_csr_write(k->hal, core, VM_CSR_SATP, satp);
+}
+
+void fw_proc_accessed(struct fw_kernel *k, struct fw_proc *p, uint64_t va)
+{
+    (void)k;
+    p->accesses++;
+    struct vpage *v = vpage_find(p, va >> 12);
+    if (v && v->state == VP_RESIDENT) {
+        v->last_use = p->accesses;
+        v->uses++;
+    }
+}
+
+void fw_proc_exit(struct fw_kernel *k, unsigned core, struct fw_proc *p)
+{
+    if (!p)
+        return;
+    k->st.kernel_calls++;
+    /* Unmapping everything at once: one ASID-wide flush per core instead of a shootdown per page. */
+    for (unsigned c = 0; c < k->cfg.cores; c++) {
+        hal_csr_write(k->hal, c, VM_CSR_SFENCE, (1u << VM_SFENCE_USE_ASID) | ((uint64_t)p->asid << VM_SFENCE_ASID_LSB));
+        k->st.shootdowns++;
+    }
+    (void)core;
+    for (size_t i = 0; i < p->npages; i++) {
+        struct vpage *v = &p->pages[i];
+        if (v->state == VP_RESIDENT)
+            frame_free(k, v->pfn);
+        else if (v->state == VP_SWAPPED)
+            swap_free(&k->swap, v->slot);
+    }
+    for (size_t i = 0; i < p->ntables; i++)
+        frame_free(k, p->tables[i]);
+    k->st.pt_pages -= p->ntables;
+    free(p->pages);
+    free(p->tables);
+    free(p->future);
+    free(p);
+}
+
+bool fw_proc_killed(const struct fw_proc *p) { return p->killed; }
+const char *fw_proc_report(const struct fw_proc *p) { return p->report; }
+unsigned fw_proc_pid(const struct fw_proc *p) { return p->pid; }
+size_t fw_proc_resident(const struct fw_proc *p) { return p->nresident; }
+
+void fw_kernel_stats(const struct fw_kernel *k, struct fw_stats *out) { *out = k->st; }
+
+uint64_t fw_kernel_free_frames(const struct fw_kernel *k)
+{
+    struct fw_buddy_stats s;
+    fw_buddy_stats(k->buddy, &s);
+    return s.free_frames;
+}
+
+uint64_t fw_kernel_swap_used(const struct fw_kernel *k) { return k->swap.used; }
+
+int fw_kernel_check(const struct fw_kernel *k, char *err, size_t errlen) { return fw_buddy_check(k->buddy, err, errlen); }

@@ -1,0 +1,90 @@
+/* The vmcosim firmware kernel: demand paging, swapping with replacement policies, process address spaces
+ * (Sv39, Sv32), over the buddy allocator. It runs on the host as the trap handler of the simulated cores
+ * and touches the hardware only through the HAL (hal.h).
+ *
+ * Calls that touch the hardware take `core`, the core the kernel executes on (its ports carry the
+ * traffic). The caller serialises kernel entries (one at a time: a big kernel lock) and, before a call
+ * that may take a valid translation away (fw_trap, fw_proc_exit), makes sure no other core has a request
+ * in flight (the other cores are stopped at a request boundary, as an IPI would stop them); the kernel
+ * then shoots the translation down on every core's TLB itself. */
+#ifndef FW_KERNEL_H
+#define FW_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hal.h"
+
+enum fw_policy { FW_POLICY_FIFO, FW_POLICY_CLOCK, FW_POLICY_AGING, FW_POLICY_LRU, FW_POLICY_LFU, FW_POLICY_OPT };
+
+struct fw_config {
+    unsigned cores;
+    bool sv32;              /* Sv32 (else Sv39) */
+    bool ad_hw;             /* the walker sets A/D (else A/D faults: the kernel sets them) */
+    unsigned frames;        /* resident user pages per process; 0 = limited only by memory */
+    enum fw_policy policy;
+    uint64_t mem_bytes;     /* physical memory (frames 1.. go to the buddy allocator; frame 0 is reserved) */
+    uint64_t swap_bytes;    /* swap device size (a host temporary file), multiple of 4 KiB */
+};
+
+/* Event counts (GUIDE §5 "vm" plus the kernel's own). */
+struct fw_stats {
+    uint64_t page_faults;    /* non-present page made present: first touch (zero page or zeroed frame), swap-in */
+    uint64_t zero_fills;     /* frames zeroed for a process (DMA ZERO) */
+    uint64_t major_faults;   /* page faults that read the swap device */
+    uint64_t cow_faults;     /* write faults on present read-only shared pages (the zero page) */
+    uint64_t ad_faults;      /* A/D faults: the kernel set A (and D) */
+    uint64_t swap_outs, swap_ins, evictions, oom_kills, segfaults;
+    uint64_t shootdowns;     /* sfence.vma sent to a core's port */
+    uint64_t pt_pages;       /* page-table pages in use */
+    uint64_t kernel_calls;   /* traps, process creations and exits served */
+};
+
+struct fw_kernel;
+struct fw_proc;
+
+/* Host-side setup: the buddy allocator over memory, the swap device. Nothing touches the hardware until
+ * fw_kernel_boot. Returns NULL with a reason in err. */
+struct fw_kernel *fw_kernel_new(const struct fw_config *cfg, struct fw_hal *hal, char *err, size_t errlen);
+/* Frees the kernel's host state (processes still alive are dropped without touching the hardware). */
+void fw_kernel_free(struct fw_kernel *k);
+/* Boots on `core`: the shared zero page (zeroed by DMA), the cores' STATUS (user mode, A/D mode). Returns 0,
+ * or -1 when a frame or the HAL failed. */
+int fw_kernel_boot(struct fw_kernel *k, unsigned core);
+
+/* A process with an empty address space (a zeroed root table, a fresh ASID). NULL when out of frames. */
+struct fw_proc *fw_proc_create(struct fw_kernel *k, unsigned core);
+/* Adds an anonymous region [va, va + len) (page aligned, user range of the scheme); writable or read-only.
+ * Returns 0, or -1 when it overlaps another region, leaves the user range, or the table is full. */
+int fw_proc_add_region(struct fw_proc *p, uint64_t va, uint64_t len, bool writable);
+/* The process's future references (page numbers, in order) for the opt policy; copied. Returns 0 or -1. */
+int fw_proc_set_future(struct fw_proc *p, const uint64_t *vpns, size_t n);
+/* Makes p current on `core` (satp with its root and ASID). */
+void fw_proc_switch_to(struct fw_kernel *k, unsigned core, struct fw_proc *p);
+/* A user access of p completed: feeds the exact policies (lru, lfu, opt). */
+void fw_proc_accessed(struct fw_kernel *k, struct fw_proc *p, uint64_t va);
+/* Frees everything p holds (frames, tables, swap slots; TLBs shot down) and the process itself. */
+void fw_proc_exit(struct fw_kernel *k, unsigned core, struct fw_proc *p);
+
+/* A fault of p's access on `core` (cause: VM_CAUSE_*, tval: the address). Returns 0 when the access can
+ * be retried, -1 when p was killed (fw_proc_report says why; the caller then calls fw_proc_exit). */
+int fw_trap(struct fw_kernel *k, unsigned core, struct fw_proc *p, unsigned cause, uint64_t tval);
+bool fw_proc_killed(const struct fw_proc *p);
+const char *fw_proc_report(const struct fw_proc *p);
+unsigned fw_proc_pid(const struct fw_proc *p);
+/* Resident user pages of p. */
+size_t fw_proc_resident(const struct fw_proc *p);
+
+void fw_kernel_stats(const struct fw_kernel *k, struct fw_stats *out);
+/* Free frames in the buddy allocator (the census: back to its post-boot value when every process ended). */
+uint64_t fw_kernel_free_frames(const struct fw_kernel *k);
+/* Swap slots in use. */
+uint64_t fw_kernel_swap_used(const struct fw_kernel *k);
+/* Checks the allocator's invariants; 0, or -1 with a reason. */
+int fw_kernel_check(const struct fw_kernel *k, char *err, size_t errlen);
+
+/* Policy names, in enum order ("fifo", "clock", "aging", "lru", "lfu", "opt"). */
+extern const char *const fw_policy_names[6];
+
+#endif

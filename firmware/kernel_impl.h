@@ -1,0 +1,102 @@
+/* Inside the kernel: the structures every kernel file shares (not part of the kernel's interface). */
+#ifndef FW_KERNEL_IMPL_H
+#define FW_KERNEL_IMPL_H
+
+#include <stdio.h>
+
+#include "buddy.h"
+#include "kernel.h"
+
+#define FW_MAX_REGIONS 8
+
+/* A user page the process has touched, wherever it is now. */
+enum vpage_state { VP_ZERO, VP_RESIDENT, VP_SWAPPED };
+struct vpage {
+    uint64_t vpn;
+    enum vpage_state state;
+    uint64_t pfn;         /* VP_RESIDENT */
+    uint64_t slot;        /* VP_SWAPPED */
+    uint64_t map_time;    /* kernel tick at which it became resident (fifo) */
+    uint64_t last_use;    /* the process's access count at its last access (lru) */
+    uint64_t uses;        /* accesses while resident (lfu) */
+    uint8_t age;          /* aging counter (aging) */
+};
+
+struct region {
+    uint64_t start, end;  /* [start, end) */
+    bool writable;
+};
+
+struct fw_proc {
+    struct fw_kernel *k;
+    unsigned pid, asid;
+    uint64_t root_pfn;
+    struct region regions[FW_MAX_REGIONS];
+    unsigned nregions;
+    struct vpage *pages;  /* every page touched, in first-touch order */
+    size_t npages, cap;
+    size_t nresident;
+    uint64_t *tables;     /* page-table frames (root first) */
+    size_t ntables, tcap;
+    uint64_t *future;     /* opt: the page numbers of every access, in order */
+    size_t nfuture;
+    uint64_t accesses;    /* accesses so far (the position in future) */
+    size_t clock_hand;
+    bool killed;
+    char report[256];
+};
+
+/* A replacement policy: picks the resident page to evict (NULL when none). */
+struct fw_policy_ops {
+    struct vpage *(*victim)(struct fw_kernel *k, unsigned core, struct fw_proc *p);
+};
+
+struct swapdev {
+    FILE *file;
+    uint64_t slots, used;
+    uint8_t *in_use;
+};
+
+struct fw_kernel {
+    struct fw_config cfg;
+    struct fw_hal *hal;
+    struct fw_buddy *buddy;
+    uint64_t zero_pfn;
+    struct swapdev swap;
+    struct fw_stats st;
+    const struct fw_policy_ops *policy;
+    unsigned next_pid, next_asid, asid_limit;
+    uint64_t tick;
+};
+
+/* pgtable.c */
+uint64_t pt_read(struct fw_kernel *k, unsigned core, uint64_t pte_pa);
+void pt_write(struct fw_kernel *k, unsigned core, uint64_t pte_pa, uint64_t pte);
+uint64_t pt_leaf(struct fw_kernel *k, unsigned core, struct fw_proc *p, uint64_t va, bool create);
+uint64_t pt_new_table(struct fw_kernel *k, unsigned core, struct fw_proc *p);
+uint64_t pte_leaf(const struct fw_kernel *k, uint64_t pfn, unsigned flags);
+uint64_t pte_pfn(const struct fw_kernel *k, uint64_t pte);
+void pt_shootdown(struct fw_kernel *k, struct fw_proc *p, uint64_t va);
+void pt_flush_all(struct fw_kernel *k);
+
+/* frame.c (in kernel.c): a zeroed frame or any frame from the buddy allocator; 0 when none */
+uint64_t frame_alloc(struct fw_kernel *k);
+void frame_free(struct fw_kernel *k, uint64_t pfn);
+
+/* swap.c */
+int swap_init(struct swapdev *s, uint64_t bytes, char *err, size_t errlen);
+void swap_close(struct swapdev *s);
+int swap_alloc(struct swapdev *s, uint64_t *slot);
+void swap_free(struct swapdev *s, uint64_t slot);
+int swap_out(struct fw_kernel *k, unsigned core, uint64_t pfn, uint64_t slot);
+int swap_in(struct fw_kernel *k, unsigned core, uint64_t slot, uint64_t pfn);
+
+/* policy.c */
+const struct fw_policy_ops *policy_get(enum fw_policy p);
+
+/* fault.c */
+struct vpage *vpage_find(struct fw_proc *p, uint64_t vpn);
+int evict_one(struct fw_kernel *k, unsigned core, struct fw_proc *p);
+void proc_kill(struct fw_proc *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
