@@ -132,6 +132,23 @@ void fw_proc_accessed(struct fw_kernel *k, struct fw_proc *p, uint64_t va)
     }
 }
 
+int fw_proc_read(struct fw_kernel *k, unsigned core, struct fw_proc *p, uint64_t va, uint64_t *value)
+{
+    bool inside = false;
+    for (unsigned i = 0; i < p->nregions; i++)
+        inside |= va >= p->regions[i].start && va < p->regions[i].end;
+    if (!inside || (va & 7))
+        return -1;
+    struct vpage *v = vpage_find(p, va >> 12);
+    *value = 0;
+    if (!v || v->state == VP_ZERO)
+        return 0;
+    if (v->state == VP_SWAPPED)
+        return swap_peek(&k->swap, v->slot, (unsigned)((va & 0xFFF) >> 3), value);
+    *value = hal_load(k->hal, core, (v->pfn << 12) | (va & 0xFFF), 3);
+    return hal_failed(k->hal) ? -1 : 0;
+}
+
 void fw_proc_exit(struct fw_kernel *k, unsigned core, struct fw_proc *p)
 {
     if (!p)

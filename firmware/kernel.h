@@ -64,6 +64,10 @@ int fw_proc_set_future(struct fw_proc *p, const uint64_t *vpns, size_t n);
 void fw_proc_switch_to(struct fw_kernel *k, unsigned core, struct fw_proc *p);
 /* A user access of p completed: feeds the exact policies (lru, lfu, opt). */
 void fw_proc_accessed(struct fw_kernel *k, struct fw_proc *p, uint64_t va);
+/* Reads the 8-byte word at va (8-byte aligned) of p wherever its page is: its frame (through the HAL), its
+ * swap slot, or zero for a page never written. Returns 0, or -1 when va is outside p's regions or a read
+ * failed (like reading /proc/PID/mem). */
+int fw_proc_read(struct fw_kernel *k, unsigned core, struct fw_proc *p, uint64_t va, uint64_t *value);
 /* Frees everything p holds (frames, tables, swap slots; TLBs shot down) and the process itself. */
 void fw_proc_exit(struct fw_kernel *k, unsigned core, struct fw_proc *p);
 

@@ -90,6 +90,7 @@ int swap_alloc(struct swapdev *s, uint64_t *slot);
 void swap_free(struct swapdev *s, uint64_t slot);
 int swap_out(struct fw_kernel *k, unsigned core, uint64_t pfn, uint64_t slot);
 int swap_in(struct fw_kernel *k, unsigned core, uint64_t slot, uint64_t pfn);
+int swap_peek(struct swapdev *s, uint64_t slot, unsigned word, uint64_t *value);
 
 /* policy.c */
 const struct fw_policy_ops *policy_get(enum fw_policy p);

@@ -67,6 +67,15 @@ int swap_out(struct fw_kernel *k, unsigned core, uint64_t pfn, uint64_t slot)
     return 0;
 }
 
+/* One word of a slot (host side: the device file). Returns 0 or -1. */
+int swap_peek(struct swapdev *s, uint64_t slot, unsigned word, uint64_t *value)
+{
+    if (slot >= s->slots || !s->in_use[slot] || fseek(s->file, (long)(slot * 4096 + 8 * (word % 512)), SEEK_SET) ||
+        fread(value, sizeof *value, 1, s->file) != 1)
+        return -1;
+    return 0;
+}
+
 /* Slot into frame pfn. Returns 0, or -1 when the file or the HAL failed. */
 int swap_in(struct fw_kernel *k, unsigned core, uint64_t slot, uint64_t pfn)
 {

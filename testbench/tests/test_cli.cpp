@@ -224,3 +224,44 @@ TEST(Cli, WavesWriteAnFstFile)
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Cli, KernelWorkloadErrorsAndKeys)
+{
+    struct Case {
+        const char *args, *message;
+    } cases[] = {
+        {"run --workload refs:", "needs an argument"},
+        {"run --workload refs:1,x", "comma-separated list of page numbers"},
+        {"run --workload refs:1,,2", "comma-separated list of page numbers"},
+        {"run --workload refs:1,2,", "comma-separated list of page numbers"},
+        {"run --workload refs:67108864", "outside the user range of sv39"},
+        {"run --workload refs:1048576 --set vm.mode=sv32", "outside the user range of sv32"},
+        {"run --workload refs:1 --set vm.mode=bare", "needs a translated scheme"},
+        {"run --workload refs:1 --set l1.size=0", "needs the system top"},
+        {"run --workload refs:1 --set vm.policy=random", "vm.policy"},
+        {"run --workload refs:1 --set vm.frames=-1", "vm.frames"},
+        {"run --workload refs:1 --set swap.size=1000", "swap.size"},
+        {"run --workload refs:1 --set vm.framez=3", "did you mean 'vm.frames'"},
+    };
+    for (const Case &c : cases) {
+        Result r = vmcosim(c.args);
+        EXPECT_EQ(2, r.status) << c.args << "\n" << r.out;
+        EXPECT_TRUE(contains(r.out, c.message)) << c.args << "\n" << r.out;
+    }
+    // A good run shows the kernel at work, and the JSON carries the vm keys of GUIDE §5 with its figures.
+    std::string json = tmp_path("refs.json");
+    Result ok = vmcosim("run --workload refs:1,2,3,4,1,2,5,1,2,3,4,5 --set vm.frames=3 --set mem.size=1M "
+                        "--stats-json " + json);
+    EXPECT_EQ(0, ok.status) << ok.out;
+    EXPECT_TRUE(contains(ok.out, "kernel: faults               9   page faults (zero fills 5, major/swap-in 4)")) << ok.out;
+    std::string j = slurp(json);
+    for (const char *k : {"\"page_faults\": 9", "\"zero_fills\": 5", "\"major_faults\": 4", "\"cow_faults\": 0",
+                          "\"ad_faults\": 0", "\"swap_outs\": 6", "\"swap_ins\": 4", "\"evictions\": 6",
+                          "\"oom_kills\": 0", "\"kernel\": true", "\"vm.frames\": 3", "\"vm.policy\": \"fifo\""})
+        EXPECT_TRUE(contains(j, k)) << k << "\n" << j;
+    std::remove(json.c_str());
+}
+
+}  // namespace

@@ -49,6 +49,7 @@ struct os {
     size_t nrefs, next;
     uint64_t boot_free;      /* free frames after boot: the census every run must return to */
     bool booted, exited;
+    uint64_t verified;       /* pages whose final value was read back at exit */
     char kill_report[256];
     char error[256];
 };
@@ -146,6 +147,27 @@ static int build(void *st, struct vm_image *img, char *err, size_t errlen)
     return 0;
 }
 
+/* Before exit: every page holds the value of its last store (wherever the kernel keeps it now). */
+static void verify(struct os *o, unsigned core)
+{
+    if (fw_proc_killed(o->proc))
+        return;
+    for (size_t i = 0; i < o->nrefs; i++) {
+        bool last = true;   /* i is the last touch of its page */
+        for (size_t j = i + 1; j < o->nrefs && last; j++)
+            last = o->refs[j] != o->refs[i];
+        if (!last)
+            continue;
+        uint64_t v, want = (o->refs[i] << 32) | (i + 1);
+        if (fw_proc_read(o->kernel, core, o->proc, o->refs[i] << 12, &v) || v != want) {
+            snprintf(o->error, sizeof o->error, "page %llu lost its data: %#llx, the last store (touch %zu) wrote %#llx",
+                     (unsigned long long)o->refs[i], (unsigned long long)v, i + 1, (unsigned long long)want);
+            return;
+        }
+        o->verified++;
+    }
+}
+
 /* The kernel's work for one job, run as core `core`'s activity. */
 static void run_job(void *arg)
 {
@@ -177,6 +199,7 @@ static void run_job(void *arg)
         j->rc = fw_trap(o->kernel, j->core, o->proc, j->cause, j->tval);
         break;
     case JOB_EXIT:
+        verify(o, j->core);
         fw_proc_exit(o->kernel, j->core, o->proc);
         o->proc = NULL;
         break;
@@ -336,6 +359,9 @@ static void report(void *st, FILE *f)
     struct os *o = st;
     if (o->kill_report[0])
         fprintf(f, "kernel: %s\n", o->kill_report);
+    if (o->exited && !o->kill_report[0])
+        fprintf(f, "kernel: process exited; its %llu pages read back intact before exit, every frame and swap slot "
+                "returned\n", (unsigned long long)o->verified);
     if (!o->exited)
         fprintf(f, "kernel: the run ended before the process exited (%zu of %zu references done)\n", o->next,
                 o->nrefs);

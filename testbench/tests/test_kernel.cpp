@@ -1,0 +1,366 @@
+// The firmware kernel (firmware/kernel.h): textbook page replacement through the refs: workload on the
+// simulated hardware (model and RTL + model in lockstep, 1 and 2 cores), policies against an independent
+// oracle and against each other over random strings, and the kernel alone on the host HAL (swap data
+// integrity, OOM, segmentation faults, the free-frame census).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sim_run.hpp"
+
+extern "C" {
+#include <vmcosim/contract.h>
+
+#include "firmware/hal.h"
+#include "firmware/kernel.h"
+}
+
+namespace {
+
+using vmt::SimRun;
+
+const char *const kPolicies[] = {"fifo", "clock", "aging", "lru", "lfu", "opt"};
+
+std::string refs_arg(const std::vector<uint64_t> &refs)
+{
+    std::string s = "refs:";
+    for (size_t i = 0; i < refs.size(); i++)
+        s += (i ? "," : "") + std::to_string(refs[i]);
+    return s;
+}
+
+struct KernelRun {
+    vm_vm_stats vm{};
+    uint64_t cycles = 0;
+    int rc = -1;
+    std::string error;
+};
+
+// One refs: run to its end; fails the test on a mismatch or a failed end-of-run check (census, allocator).
+KernelRun run_refs(const std::vector<uint64_t> &refs, unsigned frames, const char *policy, vm_engine engine,
+                   std::vector<std::string> extra = {})
+{
+    std::vector<std::string> sets = {"mem.size=1M", "vm.frames=" + std::to_string(frames),
+                                     std::string("vm.policy=") + policy};
+    sets.insert(sets.end(), extra.begin(), extra.end());
+    SimRun r(sets, refs_arg(refs).c_str(), 1, engine);
+    KernelRun k;
+    if (!r.wl || !r.sim)
+        return k;
+    k.rc = r.go(50000000);
+    EXPECT_EQ(0, k.rc) << vm_sim_report(r.sim);
+    char err[512] = "";
+    EXPECT_EQ(0, vm_workload_check(r.wl, err, sizeof err)) << err;
+    EXPECT_EQ(1, vm_workload_done(r.wl)) << "the process ran to its exit";
+    vm_workload_vm_stats(r.wl, &k.vm);
+    k.cycles = r.res.cycles;
+    return k;
+}
+
+// An independent oracle: fault counts of FIFO, LRU and OPT (Belady) with `frames` frames.
+uint64_t oracle_faults(const std::vector<uint64_t> &refs, unsigned frames, const std::string &policy)
+{
+    std::vector<uint64_t> res;           // resident pages
+    std::vector<uint64_t> stamp;         // fifo: load time; lru: last use
+    uint64_t faults = 0;
+    for (size_t t = 0; t < refs.size(); t++) {
+        auto it = std::find(res.begin(), res.end(), refs[t]);
+        if (it != res.end()) {
+            if (policy == "lru")
+                stamp[it - res.begin()] = t;
+            continue;
+        }
+        faults++;
+        if (res.size() == frames) {
+            size_t victim = 0;
+            if (policy == "opt") {
+                size_t best = 0;
+                for (size_t i = 0; i < res.size(); i++) {
+                    size_t next = refs.size() + stamp[i];   // never used again: the oldest first
+                    for (size_t u = t + 1; u < refs.size(); u++)
+                        if (refs[u] == res[i]) {
+                            next = u;
+                            break;
+                        }
+                    if (next > best || (next == best && stamp[i] < stamp[victim]))
+                        best = next, victim = i;
+                }
+            } else {
+                victim = std::min_element(stamp.begin(), stamp.end()) - stamp.begin();
+            }
+            res.erase(res.begin() + victim);
+            stamp.erase(stamp.begin() + victim);
+        }
+        res.push_back(refs[t]);
+        stamp.push_back(t);
+    }
+    return faults;
+}
+
+const std::vector<uint64_t> kBelady = {1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5};
+const std::vector<uint64_t> kSilberschatz = {7, 0, 1, 2, 0, 3, 0, 4, 2, 3, 0, 3, 2, 1, 2, 0, 1, 7, 0, 1};
+
+struct EngineCase {
+    vm_engine engine;
+    const char *cores;
+};
+const EngineCase kEngines[] = {
+    {VM_ENGINE_MODEL, "cores=1"}, {VM_ENGINE_MODEL, "cores=2"}, {VM_ENGINE_LOCKSTEP, "cores=1"},
+    {VM_ENGINE_LOCKSTEP, "cores=2"}};
+
+TEST(KernelTextbook, BeladysAnomalyWithFifo)
+{
+    for (const EngineCase &e : kEngines) {
+        SCOPED_TRACE(std::string(e.engine == VM_ENGINE_MODEL ? "model " : "lockstep ") + e.cores);
+        KernelRun three = run_refs(kBelady, 3, "fifo", e.engine, {e.cores});
+        KernelRun four = run_refs(kBelady, 4, "fifo", e.engine, {e.cores});
+        EXPECT_EQ(9u, three.vm.page_faults);
+        EXPECT_EQ(10u, four.vm.page_faults) << "more frames, more faults: Belady's anomaly";
+        // every fault is a first touch (5 pages, zero-filled) or a swap-in; every eviction went to swap
+        EXPECT_EQ(5u, three.vm.zero_fills);
+        EXPECT_EQ(three.vm.page_faults - 5, three.vm.major_faults);
+        EXPECT_EQ(three.vm.major_faults, three.vm.swap_ins);
+        EXPECT_EQ(three.vm.evictions, three.vm.swap_outs);
+        EXPECT_EQ(three.vm.page_faults - 3, three.vm.evictions) << "the budget is full after 3 faults";
+        EXPECT_EQ(0u, three.vm.swap_used) << "exit returned every slot";
+    }
+}
+
+TEST(KernelTextbook, SilberschatzStringWithThreeFrames)
+{
+    for (const EngineCase &e : kEngines) {
+        SCOPED_TRACE(std::string(e.engine == VM_ENGINE_MODEL ? "model " : "lockstep ") + e.cores);
+        EXPECT_EQ(15u, run_refs(kSilberschatz, 3, "fifo", e.engine, {e.cores}).vm.page_faults);
+        EXPECT_EQ(12u, run_refs(kSilberschatz, 3, "lru", e.engine, {e.cores}).vm.page_faults);
+        EXPECT_EQ(9u, run_refs(kSilberschatz, 3, "opt", e.engine, {e.cores}).vm.page_faults);
+    }
+}
+
+TEST(KernelTextbook, EveryPolicyInEveryTranslationAndAdMode)
+{
+    // The A-bit policies work with the walker setting A (hw) and with A/D faults (clearing A then costs a
+    // fault on the next access, counted apart from page faults); Sv32 and Sv39 alike; lockstep on 2 cores.
+    for (const char *mode : {"vm.mode=sv39", "vm.mode=sv32"})
+    for (const char *ad : {"vm.ad=hw", "vm.ad=fault"})
+    for (const char *p : kPolicies) {
+        SCOPED_TRACE(std::string(mode) + " " + ad + " " + p);
+        KernelRun k = run_refs(kSilberschatz, 3, p, VM_ENGINE_LOCKSTEP, {"cores=2", mode, ad});
+        EXPECT_GE(k.vm.page_faults, 9u) << "OPT is a lower bound";
+        EXPECT_LE(k.vm.page_faults, 20u);
+        bool a_bit = !strcmp(p, "clock") || !strcmp(p, "aging");
+        if (!strcmp(ad, "vm.ad=fault") && a_bit)
+            EXPECT_GT(k.vm.ad_faults, 0u) << "clearing A costs a fault on the next access";
+        if (!a_bit || !strcmp(ad, "vm.ad=hw"))
+            EXPECT_EQ(0u, k.vm.ad_faults) << "pages are mapped with A (and D for the store) set";
+    }
+}
+
+TEST(KernelPolicies, FifoLruOptEqualAnIndependentOracle)
+{
+    uint64_t seed = 20261201;
+    std::mt19937_64 rng(seed);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::printf("KernelPolicies seed %llu\n", (unsigned long long)seed);
+    for (int s = 0; s < 12; s++) {
+        std::vector<uint64_t> refs(24);
+        for (auto &r : refs)
+            r = rng() % 7;
+        for (unsigned frames : {1u, 2u, 3u, 4u, 5u})
+        for (const char *p : {"fifo", "lru", "opt"}) {
+            SCOPED_TRACE(refs_arg(refs) + " frames " + std::to_string(frames) + " " + p);
+            EXPECT_EQ(oracle_faults(refs, frames, p), run_refs(refs, frames, p, VM_ENGINE_MODEL).vm.page_faults);
+        }
+    }
+}
+
+TEST(KernelPolicies, StackAlgorithmsNeverFaultMoreWithMoreFramesAndOptIsALowerBound)
+{
+    uint64_t seed = 77;
+    std::mt19937_64 rng(seed);
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::printf("KernelPolicies seed %llu\n", (unsigned long long)seed);
+    for (int s = 0; s < 6; s++) {
+        std::vector<uint64_t> refs(30);
+        for (auto &r : refs)   // some locality: a small hot set and a tail
+            r = rng() % 4 ? rng() % 3 : 3 + rng() % 6;
+        SCOPED_TRACE(refs_arg(refs));
+        uint64_t prev_lru = UINT64_MAX, prev_opt = UINT64_MAX;
+        for (unsigned frames = 1; frames <= 6; frames++) {
+            uint64_t opt = run_refs(refs, frames, "opt", VM_ENGINE_MODEL).vm.page_faults;
+            uint64_t lru = run_refs(refs, frames, "lru", VM_ENGINE_MODEL).vm.page_faults;
+            EXPECT_LE(lru, prev_lru) << "LRU, frames " << frames;
+            EXPECT_LE(opt, prev_opt) << "OPT, frames " << frames;
+            prev_lru = lru;
+            prev_opt = opt;
+            for (const char *p : kPolicies)
+                EXPECT_LE(opt, run_refs(refs, frames, p, VM_ENGINE_MODEL).vm.page_faults) << p << " frames " << frames;
+        }
+    }
+}
+
+TEST(KernelOom, SwapFullKillsTheProcessWithAReportAndLeaksNothing)
+{
+    // Two frames, one swap slot: the fourth page finds no slot to evict to.
+    SimRun r({"mem.size=1M", "vm.frames=2", "swap.size=4096", "cores=2"}, "refs:1,2,3,4,5", 1, VM_ENGINE_LOCKSTEP);
+    ASSERT_EQ(0, r.go(10000000)) << vm_sim_report(r.sim);
+    char err[512] = "";
+    EXPECT_EQ(0, vm_workload_check(r.wl, err, sizeof err)) << err << " (the census after the kill)";
+    vm_vm_stats v;
+    vm_workload_vm_stats(r.wl, &v);
+    EXPECT_EQ(1u, v.oom_kills);
+    EXPECT_EQ(3u, v.page_faults) << "pages 1, 2, then 3 after evicting one; page 4 fails";
+    EXPECT_EQ(1u, v.evictions);
+    EXPECT_EQ(0u, v.swap_used);
+    char *buf = nullptr;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    vm_workload_report(r.wl, f);
+    fclose(f);
+    EXPECT_NE(nullptr, strstr(buf, "out of memory")) << buf;
+    free(buf);
+}
+
+// ---------------------------------------------------------------- the kernel alone, on the host HAL
+
+struct HostKernel {
+    std::vector<uint64_t> mem;
+    fw_hal hal{};
+    fw_hal_host *host = nullptr;
+    fw_kernel *k = nullptr;
+    HostKernel(unsigned frames, enum fw_policy policy, uint64_t swap_bytes, uint64_t mem_bytes = 1u << 20)
+        : mem(mem_bytes / 8)
+    {
+        host = fw_hal_host_new(mem.data(), mem.size(), 2, &hal);
+        fw_config c{};
+        c.cores = 2;
+        c.ad_hw = true;
+        c.frames = frames;
+        c.policy = policy;
+        c.mem_bytes = mem_bytes;
+        c.swap_bytes = swap_bytes;
+        char err[256];
+        k = fw_kernel_new(&c, &hal, err, sizeof err);
+        EXPECT_NE(nullptr, k) << err;
+        EXPECT_EQ(0, fw_kernel_boot(k, 0));
+    }
+    ~HostKernel()
+    {
+        fw_kernel_free(k);
+        fw_hal_host_free(host);
+    }
+    // va's physical address through p's tables as the hardware would walk them (Sv39, 4 KiB), or 0.
+    uint64_t translate(uint64_t root_pa, uint64_t va)
+    {
+        uint64_t table = root_pa;
+        for (int level = 2; level >= 0; level--) {
+            uint64_t pte = mem[(table + ((va >> (12 + 9 * level)) & 511) * 8) / 8];
+            if (!(pte & 1))
+                return 0;
+            uint64_t pa = ((pte >> 10) & ((1ull << 44) - 1)) << 12;
+            if (level == 0 || (pte & 0xE))
+                return pa + (va & 0xFFF);
+            table = pa;
+        }
+        return 0;
+    }
+};
+
+uint64_t satp_root(fw_hal_host *h, const fw_hal &hal)
+{
+    (void)h;
+    uint64_t satp = hal.ops->csr_read(hal.ctx, 0, VM_CSR_SATP);
+    return (satp & ((1ull << 44) - 1)) << 12;
+}
+
+TEST(KernelHost, SwappedPagesComeBackIntactUnderEveryPolicy)
+{
+    for (unsigned p = 0; p < 6; p++) {
+        SCOPED_TRACE(kPolicies[p]);
+        HostKernel h(3, (enum fw_policy)p, 64 << 12);
+        uint64_t free_after_boot = fw_kernel_free_frames(h.k);
+        fw_proc *proc = fw_proc_create(h.k, 0);
+        ASSERT_NE(nullptr, proc);
+        ASSERT_EQ(0, fw_proc_add_region(proc, 0x10000000, 16 << 12, true));
+        std::vector<uint64_t> future;
+        for (int round = 0; round < 3; round++)
+            for (uint64_t i = 0; i < 10; i++)
+                future.push_back((0x10000000 >> 12) + (i * 7 + round) % 10);
+        ASSERT_EQ(0, fw_proc_set_future(proc, future.data(), future.size()));
+        fw_proc_switch_to(h.k, 0, proc);
+        uint64_t root = satp_root(h.host, h.hal);
+        std::vector<uint64_t> written(10, 0);
+        for (size_t t = 0; t < future.size(); t++) {
+            uint64_t va = future[t] << 12, i = future[t] - (0x10000000 >> 12);
+            uint64_t pa = h.translate(root, va);
+            if (!pa) {   // not present: the store faults, the kernel maps it, the store is retried
+                ASSERT_EQ(0, fw_trap(h.k, 0, proc, VM_CAUSE_STORE_PAGE_FAULT, va)) << fw_proc_report(proc);
+                pa = h.translate(root, va);
+                ASSERT_NE(0u, pa);
+            }
+            // the page holds what was last written to it (0 for a fresh page), in every word checked
+            for (uint64_t w : {0ull, 17ull, 511ull})
+                ASSERT_EQ(written[i] ? written[i] + w : 0, h.mem[pa / 8 + w]) << "page " << i << " at access " << t;
+            written[i] = (i + 1) << 40 | (t + 1) << 16;
+            for (uint64_t w = 0; w < 512; w++)
+                h.mem[pa / 8 + w] = written[i] + w;
+            fw_proc_accessed(h.k, proc, va);
+            ASSERT_LE(fw_proc_resident(proc), 3u);
+        }
+        fw_stats st;
+        fw_kernel_stats(h.k, &st);
+        EXPECT_EQ(10u, st.zero_fills);
+        EXPECT_EQ(st.major_faults, st.swap_ins);
+        EXPECT_GT(st.swap_ins, 0u);
+        fw_proc_exit(h.k, 0, proc);
+        EXPECT_EQ(free_after_boot, fw_kernel_free_frames(h.k)) << "the census returns to its boot value";
+        EXPECT_EQ(0u, fw_kernel_swap_used(h.k));
+        char err[256];
+        EXPECT_EQ(0, fw_kernel_check(h.k, err, sizeof err)) << err;
+    }
+}
+
+TEST(KernelHost, SegfaultKillsOnlyTheProcessAndReadsMapTheZeroPage)
+{
+    HostKernel h(0, FW_POLICY_FIFO, 0);
+    uint64_t free_after_boot = fw_kernel_free_frames(h.k);
+    fw_proc *bad = fw_proc_create(h.k, 0), *good = fw_proc_create(h.k, 0);
+    ASSERT_NE(nullptr, bad);
+    ASSERT_NE(nullptr, good);
+    ASSERT_EQ(0, fw_proc_add_region(bad, 0x4000, 0x2000, false));
+    ASSERT_EQ(0, fw_proc_add_region(good, 0x4000, 0x2000, true));
+    EXPECT_EQ(-1, fw_proc_add_region(good, 0x5000, 0x1000, true)) << "overlap";
+    EXPECT_EQ(-1, fw_proc_add_region(good, 1ull << 38, 0x1000, true)) << "outside the Sv39 user half";
+    EXPECT_EQ(-1, fw_trap(h.k, 0, bad, VM_CAUSE_LOAD_PAGE_FAULT, 0x9000));
+    EXPECT_NE(nullptr, strstr(fw_proc_report(bad), "segmentation fault")) << fw_proc_report(bad);
+    fw_proc *ro = fw_proc_create(h.k, 0);
+    ASSERT_EQ(0, fw_proc_add_region(ro, 0x4000, 0x2000, false));
+    EXPECT_EQ(-1, fw_trap(h.k, 0, ro, VM_CAUSE_STORE_PAGE_FAULT, 0x4008)) << "store to a read-only region";
+    EXPECT_NE(nullptr, strstr(fw_proc_report(ro), "read-only"));
+    // the kernel goes on: another process faults in normally; a read maps the shared zero page
+    fw_proc_switch_to(h.k, 0, good);
+    uint64_t root = satp_root(h.host, h.hal);
+    EXPECT_EQ(0, fw_trap(h.k, 0, good, VM_CAUSE_LOAD_PAGE_FAULT, 0x4010));
+    uint64_t zero_pa = h.translate(root, 0x4000);
+    EXPECT_EQ(0, fw_trap(h.k, 0, good, VM_CAUSE_LOAD_PAGE_FAULT, 0x5010));
+    EXPECT_EQ(zero_pa, h.translate(root, 0x5000)) << "both reads map the one zero page";
+    EXPECT_EQ(0, fw_trap(h.k, 0, good, VM_CAUSE_STORE_PAGE_FAULT, 0x5010));
+    EXPECT_NE(zero_pa, h.translate(root, 0x5000)) << "a write breaks away from the zero page";
+    fw_stats st;
+    fw_kernel_stats(h.k, &st);
+    EXPECT_EQ(2u, st.segfaults);
+    EXPECT_EQ(2u, st.page_faults);
+    EXPECT_EQ(1u, st.cow_faults);
+    EXPECT_EQ(1u, st.zero_fills);
+    fw_proc_exit(h.k, 0, bad);
+    fw_proc_exit(h.k, 0, ro);
+    fw_proc_exit(h.k, 0, good);
+    EXPECT_EQ(free_after_boot, fw_kernel_free_frames(h.k));
+}
+
+}  // namespace
