@@ -181,17 +181,15 @@ static uint64_t head_index(const struct fw_buddy *b, uint64_t pfn, unsigned orde
     return f->state == state && f->order == order ? idx : NIL;
 }
 
-/* Index of the buddy of the free-able block at idx if the buddy is a free block of the same order and the
- * two would merge into a block inside the range; NIL otherwise. */
+/* Index of the buddy of the block at idx if the buddy is a free block of the same order (and the order is
+ * below the maximum); NIL otherwise. A free head of that order is a whole block inside the range, so the
+ * merged block is aligned and inside the range too (and inside one initial block: those are the maximal
+ * aligned blocks of the range). */
 static uint64_t mergeable_buddy(const struct fw_buddy *b, uint64_t idx, unsigned order)
 {
     if (order >= FW_BUDDY_MAX_ORDER)
         return NIL;
-    uint64_t buddy_pfn = (b->first_pfn + idx) ^ block_frames(order);
-    uint64_t end = b->first_pfn + b->nframes;
-    if (buddy_pfn < b->first_pfn || buddy_pfn >= end || end - buddy_pfn < block_frames(order))
-        return NIL;
-    return head_index(b, buddy_pfn, order, FRAME_FREE);
+    return head_index(b, (b->first_pfn + idx) ^ block_frames(order), order, FRAME_FREE);
 }
 
 int fw_buddy_free(struct fw_buddy *b, uint64_t pfn, unsigned order)
