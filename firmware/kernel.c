@@ -32,6 +32,10 @@ struct fw_kernel *fw_kernel_new(const struct fw_config *cfg, struct fw_hal *hal,
         snprintf(err, errlen, "cannot manage %llu frames", (unsigned long long)frames);
         goto fail;
     }
+    if (!(k->proc_cache = fw_slab_cache_new(k->buddy, "fw_proc", sizeof(struct fw_proc), 0))) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
     if (swap_init(&k->swap, cfg->swap_bytes, err, errlen))
         goto fail;
     return k;
@@ -40,10 +44,29 @@ fail:
     return NULL;
 }
 
+/* The host state of p (no hardware access), unlinked from the kernel's list. */
+static void proc_release(struct fw_kernel *k, struct fw_proc *p)
+{
+    for (struct fw_proc **q = &k->procs; *q; q = &(*q)->next_proc) {
+        if (*q == p) {
+            *q = p->next_proc;
+            break;
+        }
+    }
+    free(p->pages);
+    free(p->tables);
+    free(p->future);
+    fw_slab_free(k->proc_cache, p);
+    fw_slab_cache_shrink(k->proc_cache);   /* an empty slab goes back at once: the census stays exact */
+}
+
 void fw_kernel_free(struct fw_kernel *k)
 {
     if (!k)
         return;
+    while (k->procs)   /* processes still alive when the run stopped: host state only */
+        proc_release(k, k->procs);
+    fw_slab_cache_destroy(k->proc_cache);
     fw_buddy_destroy(k->buddy);
     swap_close(&k->swap);
     free(k);
@@ -75,15 +98,17 @@ static unsigned asid_next(struct fw_kernel *k)
 struct fw_proc *fw_proc_create(struct fw_kernel *k, unsigned core)
 {
     k->st.kernel_calls++;
-    struct fw_proc *p = calloc(1, sizeof *p);
+    struct fw_proc *p = fw_slab_alloc(k->proc_cache);
     if (!p)
         return NULL;
+    memset(p, 0, sizeof *p);
     p->k = k;
+    p->next_proc = k->procs;
+    k->procs = p;
     p->pid = k->next_pid++;
     p->asid = asid_next(k);
     if (!(p->root_pfn = pt_new_table(k, core, p))) {
-        free(p->tables);
-        free(p);
+        proc_release(k, p);
         return NULL;
     }
     return p;
@@ -170,10 +195,7 @@ void fw_proc_exit(struct fw_kernel *k, unsigned core, struct fw_proc *p)
     for (size_t i = 0; i < p->ntables; i++)
         frame_free(k, p->tables[i]);
     k->st.pt_pages -= p->ntables;
-    free(p->pages);
-    free(p->tables);
-    free(p->future);
-    free(p);
+    proc_release(k, p);
 }
 
 bool fw_proc_killed(const struct fw_proc *p) { return p->killed; }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "buddy.h"
+#include "slab.h"
 #include "kernel.h"
 
 #define FW_MAX_REGIONS 8
@@ -29,6 +30,7 @@ struct region {
 
 struct fw_proc {
     struct fw_kernel *k;
+    struct fw_proc *next_proc;   /* the kernel's list of live processes */
     unsigned pid, asid;
     uint64_t root_pfn;
     struct region regions[FW_MAX_REGIONS];
@@ -61,6 +63,8 @@ struct fw_kernel {
     struct fw_config cfg;
     struct fw_hal *hal;
     struct fw_buddy *buddy;
+    struct fw_slab_cache *proc_cache;   /* struct fw_proc objects (their frames come from the buddy) */
+    struct fw_proc *procs;              /* live processes */
     uint64_t zero_pfn;
     struct swapdev swap;
     struct fw_stats st;
