@@ -28,7 +28,7 @@ struct vpage *vpage_find(struct fw_proc *p, uint64_t vpn)
 }
 
 /* The record of a page touched for the first time. NULL when host memory is short. */
-static struct vpage *vpage_add(struct fw_proc *p, uint64_t vpn)
+struct vpage *vpage_add(struct fw_proc *p, uint64_t vpn)
 {
     if (p->npages == p->cap) {
         size_t cap = p->cap ? 2 * p->cap : 16;
@@ -71,7 +71,7 @@ int evict_one(struct fw_kernel *k, unsigned core, struct fw_proc *p)
         swap_free(&k->swap, slot);
         return -1;
     }
-    frame_free(k, v->pfn);
+    frame_put(k, v->pfn);   /* a frame shared copy-on-write stays with the other processes */
     v->state = VP_SWAPPED;
     v->slot = slot;
     v->pfn = 0;
@@ -82,7 +82,7 @@ int evict_one(struct fw_kernel *k, unsigned core, struct fw_proc *p)
 
 /* A frame for a new resident page of p: within its budget and memory, evicting p's own pages as needed.
  * Returns the PFN, or 0 when nothing could be freed (out of memory or swap). */
-static uint64_t frame_for(struct fw_kernel *k, unsigned core, struct fw_proc *p)
+uint64_t frame_for(struct fw_kernel *k, unsigned core, struct fw_proc *p)
 {
     while (k->cfg.frames && p->nresident >= k->cfg.frames)
         if (evict_one(k, core, p))
@@ -153,6 +153,14 @@ static int fault_present(struct fw_kernel *k, unsigned core, struct fw_proc *p, 
                          const struct region *r, uint64_t pte_pa, uint64_t pte, bool write)
 {
     uint64_t va = v->vpn << 12;
+    if (write && (pte & FW_PTE_COW) && r->writable) {
+        if (cow_fault(k, core, p, v, pte_pa, pte, frame_for)) {
+            k->st.oom_kills++;
+            proc_kill(p, "out of memory: no frame to copy page %#llx", (unsigned long long)v->vpn);
+            return -1;
+        }
+        return 0;
+    }
     if (write && pte_pfn(k, pte) == k->zero_pfn && v->state == VP_ZERO) {
         uint64_t pfn = frame_for(k, core, p);
         if (!pfn) {

@@ -9,10 +9,29 @@
 uint64_t frame_alloc(struct fw_kernel *k)
 {
     uint64_t pfn;
-    return fw_buddy_alloc(k->buddy, 0, &pfn) ? 0 : pfn;
+    if (fw_buddy_alloc(k->buddy, 0, &pfn))
+        return 0;
+    k->frame_refs[pfn] = 1;
+    return pfn;
 }
 
-void frame_free(struct fw_kernel *k, uint64_t pfn) { fw_buddy_free(k->buddy, pfn, 0); }
+void frame_free(struct fw_kernel *k, uint64_t pfn)
+{
+    k->frame_refs[pfn] = 0;
+    fw_buddy_free(k->buddy, pfn, 0);
+}
+
+void frame_get(struct fw_kernel *k, uint64_t pfn) { k->frame_refs[pfn]++; }
+
+void frame_put(struct fw_kernel *k, uint64_t pfn)
+{
+    if (k->frame_refs[pfn] > 1)
+        k->frame_refs[pfn]--;
+    else
+        frame_free(k, pfn);
+}
+
+unsigned frame_refs(const struct fw_kernel *k, uint64_t pfn) { return k->frame_refs[pfn]; }
 
 struct fw_kernel *fw_kernel_new(const struct fw_config *cfg, struct fw_hal *hal, char *err, size_t errlen)
 {
@@ -28,7 +47,8 @@ struct fw_kernel *fw_kernel_new(const struct fw_config *cfg, struct fw_hal *hal,
     k->next_asid = 1;
     k->asid_limit = cfg->sv32 ? 1u << 9 : 1u << 16;
     uint64_t frames = cfg->mem_bytes / 4096;
-    if (frames < 2 || !(k->buddy = fw_buddy_new(1, frames - 1))) {   /* frame 0 stays reserved */
+    k->nframes = frames;
+    if (frames < 2 || !(k->frame_refs = calloc(frames, sizeof *k->frame_refs)) || !(k->buddy = fw_buddy_new(1, frames - 1))) {   /* frame 0 stays reserved */
         snprintf(err, errlen, "cannot manage %llu frames", (unsigned long long)frames);
         goto fail;
     }
@@ -69,6 +89,7 @@ void fw_kernel_free(struct fw_kernel *k)
     fw_slab_cache_destroy(k->proc_cache);
     fw_buddy_destroy(k->buddy);
     swap_close(&k->swap);
+    free(k->frame_refs);
     free(k);
 }
 
@@ -188,7 +209,7 @@ void fw_proc_exit(struct fw_kernel *k, unsigned core, struct fw_proc *p)
     for (size_t i = 0; i < p->npages; i++) {
         struct vpage *v = &p->pages[i];
         if (v->state == VP_RESIDENT)
-            frame_free(k, v->pfn);
+            frame_put(k, v->pfn);
         else if (v->state == VP_SWAPPED)
             swap_free(&k->swap, v->slot);
     }

@@ -39,6 +39,7 @@ struct fw_stats {
     uint64_t shootdowns;     /* sfence.vma sent to a core's port */
     uint64_t pt_pages;       /* page-table pages in use */
     uint64_t kernel_calls;   /* traps, process creations and exits served */
+    uint64_t forks, cow_copies, cow_reuses;   /* cow_faults = copies + reuses (the last reference kept) */
 };
 
 struct fw_kernel;
@@ -68,6 +69,9 @@ void fw_proc_accessed(struct fw_kernel *k, struct fw_proc *p, uint64_t va);
  * swap slot, or zero for a page never written. Returns 0, or -1 when va is outside p's regions or a read
  * failed (like reading /proc/PID/mem). */
 int fw_proc_read(struct fw_kernel *k, unsigned core, struct fw_proc *p, uint64_t va, uint64_t *value);
+/* A copy-on-write child of parent (same regions; resident pages shared read-only, swapped pages copied to
+ * slots of its own; every TLB forgets the parent's writable translations). NULL when out of frames or swap. */
+struct fw_proc *fw_fork(struct fw_kernel *k, unsigned core, struct fw_proc *parent);
 /* Frees everything p holds (frames, tables, swap slots; TLBs shot down) and the process itself. */
 void fw_proc_exit(struct fw_kernel *k, unsigned core, struct fw_proc *p);
 

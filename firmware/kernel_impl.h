@@ -9,6 +9,8 @@
 #include "kernel.h"
 
 #define FW_MAX_REGIONS 8
+/* PTE bit 8 (RSW, left to software by the privileged spec): a copy-on-write page, read-only until written. */
+#define FW_PTE_COW (1u << 8)
 
 /* A user page the process has touched, wherever it is now. */
 enum vpage_state { VP_ZERO, VP_RESIDENT, VP_SWAPPED };
@@ -21,6 +23,7 @@ struct vpage {
     uint64_t last_use;    /* the process's access count at its last access (lru) */
     uint64_t uses;        /* accesses while resident (lfu) */
     uint8_t age;          /* aging counter (aging) */
+    unsigned pins;        /* pinned (never evicted) while > 0 */
 };
 
 struct region {
@@ -65,6 +68,8 @@ struct fw_kernel {
     struct fw_buddy *buddy;
     struct fw_slab_cache *proc_cache;   /* struct fw_proc objects (their frames come from the buddy) */
     struct fw_proc *procs;              /* live processes */
+    uint16_t *frame_refs;               /* per frame: mappings of a user page (copy-on-write sharing) */
+    uint64_t nframes;
     uint64_t zero_pfn;
     struct swapdev swap;
     struct fw_stats st;
@@ -86,6 +91,10 @@ void pt_flush_all(struct fw_kernel *k);
 /* frame.c (in kernel.c): a zeroed frame or any frame from the buddy allocator; 0 when none */
 uint64_t frame_alloc(struct fw_kernel *k);
 void frame_free(struct fw_kernel *k, uint64_t pfn);
+/* User frames are shared by copy-on-write: a reference more, or one less (the last frees the frame). */
+void frame_get(struct fw_kernel *k, uint64_t pfn);
+void frame_put(struct fw_kernel *k, uint64_t pfn);
+unsigned frame_refs(const struct fw_kernel *k, uint64_t pfn);
 
 /* swap.c */
 int swap_init(struct swapdev *s, uint64_t bytes, char *err, size_t errlen);
@@ -95,12 +104,18 @@ void swap_free(struct swapdev *s, uint64_t slot);
 int swap_out(struct fw_kernel *k, unsigned core, uint64_t pfn, uint64_t slot);
 int swap_in(struct fw_kernel *k, unsigned core, uint64_t slot, uint64_t pfn);
 int swap_peek(struct swapdev *s, uint64_t slot, unsigned word, uint64_t *value);
+int swap_dup(struct swapdev *s, uint64_t slot, uint64_t *copy);
 
 /* policy.c */
 const struct fw_policy_ops *policy_get(enum fw_policy p);
 
 /* fault.c */
 struct vpage *vpage_find(struct fw_proc *p, uint64_t vpn);
+struct vpage *vpage_add(struct fw_proc *p, uint64_t vpn);
+uint64_t frame_for(struct fw_kernel *k, unsigned core, struct fw_proc *p);
+/* cow.c: a write to a copy-on-write page (PTE at pte_pa). Returns 0, or -1 when no frame is left. */
+int cow_fault(struct fw_kernel *k, unsigned core, struct fw_proc *p, struct vpage *v, uint64_t pte_pa, uint64_t pte,
+              uint64_t (*frame_for)(struct fw_kernel *, unsigned, struct fw_proc *));
 int evict_one(struct fw_kernel *k, unsigned core, struct fw_proc *p);
 void proc_kill(struct fw_proc *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

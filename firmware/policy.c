@@ -16,7 +16,7 @@ static struct vpage *pick(struct fw_proc *p, better_fn better)
     struct vpage *best = NULL;
     for (size_t i = 0; i < p->npages; i++) {
         struct vpage *v = &p->pages[i];
-        if (v->state == VP_RESIDENT && (!best || better(p, v, best)))
+        if (v->state == VP_RESIDENT && !v->pins && (!best || better(p, v, best)))
             best = v;
     }
     return best;
@@ -96,16 +96,16 @@ static bool test_and_clear_accessed(struct fw_kernel *k, unsigned core, struct f
 static struct vpage *victim_clock(struct fw_kernel *k, unsigned core, struct fw_proc *p)
 {
     if (!p->nresident)
-        return NULL;
+        return NULL;   /* (pinned pages are passed over: the sweeps may then find nothing) */
     for (size_t step = 0; step < 2 * p->npages + 1; step++) {
         struct vpage *v = &p->pages[p->clock_hand % p->npages];
         p->clock_hand = (p->clock_hand + 1) % p->npages;
-        if (v->state != VP_RESIDENT)
+        if (v->state != VP_RESIDENT || v->pins)
             continue;
         if (!test_and_clear_accessed(k, core, p, v))
             return v;
     }
-    return pick(p, older);   /* not reached: the second sweep finds every A clear */
+    return pick(p, older);   /* every resident page pinned: NULL */
 }
 
 /* Aging (an LRU approximation): at each replacement every resident page's counter shifts right and takes
@@ -115,7 +115,7 @@ static struct vpage *victim_aging(struct fw_kernel *k, unsigned core, struct fw_
     struct vpage *best = NULL;
     for (size_t i = 0; i < p->npages; i++) {
         struct vpage *v = &p->pages[i];
-        if (v->state != VP_RESIDENT)
+        if (v->state != VP_RESIDENT || v->pins)
             continue;
         v->age = (uint8_t)((v->age >> 1) | (test_and_clear_accessed(k, core, p, v) ? 0x80 : 0));
         if (!best || v->age < best->age || (v->age == best->age && v->map_time < best->map_time))

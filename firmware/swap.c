@@ -67,6 +67,20 @@ int swap_out(struct fw_kernel *k, unsigned core, uint64_t pfn, uint64_t slot)
     return 0;
 }
 
+/* A second slot with the content of `slot` (a forked child's copy of a swapped page). Returns 0 or -1. */
+int swap_dup(struct swapdev *s, uint64_t slot, uint64_t *copy)
+{
+    uint64_t page[512];
+    if (fseek(s->file, (long)(slot * 4096), SEEK_SET) || fread(page, sizeof page, 1, s->file) != 1 ||
+        swap_alloc(s, copy))
+        return -1;
+    if (fseek(s->file, (long)(*copy * 4096), SEEK_SET) || fwrite(page, sizeof page, 1, s->file) != 1) {
+        swap_free(s, *copy);
+        return -1;
+    }
+    return 0;
+}
+
 /* One word of a slot (host side: the device file). Returns 0 or -1. */
 int swap_peek(struct swapdev *s, uint64_t slot, unsigned word, uint64_t *value)
 {

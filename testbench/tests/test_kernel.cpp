@@ -364,3 +364,84 @@ TEST(KernelHost, SegfaultKillsOnlyTheProcessAndReadsMapTheZeroPage)
 }
 
 }  // namespace
+
+namespace {
+
+// xv6 cowtest in spirit, on the host HAL: a parent's pages shared with children; every write copies (or
+// reuses the last reference); nobody ever sees another's writes; everything returns at exit.
+TEST(KernelHost, CopyOnWriteForkIsolatesParentAndChildren)
+{
+    HostKernel h(0, FW_POLICY_FIFO, 64 << 12);
+    uint64_t free_after_boot = fw_kernel_free_frames(h.k);
+    const uint64_t base = 0x20000000, pages = 8;
+    fw_proc *parent = fw_proc_create(h.k, 0);
+    ASSERT_EQ(0, fw_proc_add_region(parent, base, pages << 12, true));
+    // A user store through p's tables: faults in (or copies) as the hardware would make the kernel do.
+    auto store = [&](fw_proc *p, uint64_t va, uint64_t value) {
+        fw_proc_switch_to(h.k, 0, p);
+        uint64_t root = satp_root(h.host, h.hal);
+        for (int tries = 0; tries < 3; tries++) {
+            uint64_t pa = h.translate(root, va);
+            uint64_t pte_pa = 0;
+            if (pa) {   // present: writable? (the walk's leaf PTE W bit)
+                uint64_t table = root;
+                for (int level = 2; level > 0; level--)
+                    table = ((h.mem[(table + ((va >> (12 + 9 * level)) & 511) * 8) / 8] >> 10) & ((1ull << 44) - 1)) << 12;
+                pte_pa = table + ((va >> 12) & 511) * 8;
+                if (h.mem[pte_pa / 8] & (1u << VM_PTE_W)) {
+                    h.mem[pa / 8] = value;
+                    return true;
+                }
+            }
+            if (fw_trap(h.k, 0, p, VM_CAUSE_STORE_PAGE_FAULT, va))
+                return false;
+        }
+        return false;
+    };
+    auto load = [&](fw_proc *p, uint64_t va) {
+        uint64_t v = 0;
+        EXPECT_EQ(0, fw_proc_read(h.k, 0, p, va, &v));
+        return v;
+    };
+    for (uint64_t i = 0; i < pages; i++)
+        ASSERT_TRUE(store(parent, base + (i << 12), 0x1000 + i));
+    fw_proc *a = fw_fork(h.k, 0, parent), *b = fw_fork(h.k, 0, parent);
+    ASSERT_NE(nullptr, a);
+    ASSERT_NE(nullptr, b);
+    uint64_t free_shared = fw_kernel_free_frames(h.k);
+    for (uint64_t i = 0; i < pages; i++) {
+        EXPECT_EQ(0x1000 + i, load(a, base + (i << 12)));
+        EXPECT_EQ(0x1000 + i, load(b, base + (i << 12)));
+    }
+    EXPECT_LE(free_after_boot - free_shared, pages + 3 * 3 + 3) << "the children share the frames (tables only)";
+    ASSERT_TRUE(store(a, base, 0xA0));          // copies page 0 for a
+    ASSERT_TRUE(store(b, base + 0x1000, 0xB1)); // copies page 1 for b
+    ASSERT_TRUE(store(parent, base + 0x2000, 0xC2));   // copies page 2 for the parent
+    EXPECT_EQ(0xA0u, load(a, base));
+    EXPECT_EQ(0x1000u, load(b, base));
+    EXPECT_EQ(0x1000u, load(parent, base)) << "a child's write never shows in the parent";
+    EXPECT_EQ(0xB1u, load(b, base + 0x1000));
+    EXPECT_EQ(0x1001u, load(a, base + 0x1000));
+    EXPECT_EQ(0x1001u, load(parent, base + 0x1000));
+    EXPECT_EQ(0xC2u, load(parent, base + 0x2000));
+    EXPECT_EQ(0x1002u, load(a, base + 0x2000)) << "nor the parent's in a child";
+    fw_stats st;
+    fw_kernel_stats(h.k, &st);
+    EXPECT_EQ(3u, st.cow_copies);
+    EXPECT_EQ(0u, st.cow_reuses);
+    // once both children are gone, the parent's writes keep its frames (the last reference: no copy)
+    fw_proc_exit(h.k, 0, a);
+    fw_proc_exit(h.k, 0, b);
+    for (uint64_t i = 3; i < pages; i++)
+        ASSERT_TRUE(store(parent, base + (i << 12), 0xD0 + i));
+    fw_kernel_stats(h.k, &st);
+    EXPECT_EQ(3u, st.cow_copies);
+    EXPECT_EQ(pages - 3, st.cow_reuses);
+    EXPECT_EQ(2u, st.forks);
+    fw_proc_exit(h.k, 0, parent);
+    EXPECT_EQ(free_after_boot, fw_kernel_free_frames(h.k)) << "every shared frame freed exactly once";
+    char err[256];
+    EXPECT_EQ(0, fw_kernel_check(h.k, err, sizeof err)) << err;
+}
+
+}  // namespace
