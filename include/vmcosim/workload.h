@@ -66,7 +66,7 @@ int vm_workload_idle(const struct vm_workload *w);
 struct vm_vm_stats {
     uint64_t page_faults, zero_fills, major_faults, cow_faults, ad_faults;
     uint64_t swap_outs, swap_ins, evictions, oom_kills, segfaults, shootdowns;
-    uint64_t free_frames, swap_used;
+    uint64_t free_frames, swap_used, forks;
     bool has_kernel;
 };
 void vm_workload_vm_stats(const struct vm_workload *w, struct vm_vm_stats *out);

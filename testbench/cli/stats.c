@@ -139,9 +139,9 @@ static void write_json(FILE *f, const struct vm_config *cfg, const char *workloa
     fprintf(f, "  \"vm\": {\"page_faults\": %" PRIu64 ", \"zero_fills\": %" PRIu64 ", \"major_faults\": %" PRIu64
             ", \"cow_faults\": %" PRIu64 ", \"ad_faults\": %" PRIu64 ", \"swap_outs\": %" PRIu64 ", \"swap_ins\": %" PRIu64
             ", \"evictions\": %" PRIu64 ", \"oom_kills\": %" PRIu64 ", \"segfaults\": %" PRIu64 ", \"shootdowns\": %" PRIu64
-            ", \"free_frames\": %" PRIu64 ", \"swap_slots_used\": %" PRIu64 ", \"kernel\": %s},\n",
+            ", \"free_frames\": %" PRIu64 ", \"swap_slots_used\": %" PRIu64 ", \"forks\": %" PRIu64 ", \"kernel\": %s},\n",
             v.page_faults, v.zero_fills, v.major_faults, v.cow_faults, v.ad_faults, v.swap_outs, v.swap_ins,
-            v.evictions, v.oom_kills, v.segfaults, v.shootdowns, v.free_frames, v.swap_used,
+            v.evictions, v.oom_kills, v.segfaults, v.shootdowns, v.free_frames, v.swap_used, v.forks,
             v.has_kernel ? "true" : "false");
     fprintf(f, "  \"lockstep\": {\"cycles_checked\": %" PRIu64 ", \"mismatches\": %" PRIu64 "},\n",
             s->run->cycles_checked, s->run->mismatches);

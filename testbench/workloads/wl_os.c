@@ -1,14 +1,20 @@
-/* Workloads under the firmware kernel (firmware/kernel.h): user processes issue their accesses on the
+/* Workloads under the firmware kernel (firmware/kernel.h): user processes run scripts of accesses on the
  * cores' ports; a fault traps into the kernel, which runs as a coroutine on the faulting core (hal_sim.h)
- * and drives the hardware through the HAL; then the access is retried.
+ * and drives the hardware through the HAL; then the access is retried. A round-robin scheduler shares the
+ * cores among the ready processes (a time slice of SLICE accesses; a context switch is a satp write).
  *
- * refs:LIST  one process on core 0 touching the listed virtual page numbers in order, each touch an 8-byte
- *            store of a value unique to the touch, in one anonymous region covering pages 0..max(LIST).
- *            With vm.frames and vm.policy this is the textbook replacement experiment: vm.page_faults is
- *            the fault count. The other cores stay idle (they only take the kernel's shootdowns).
+ * Every store writes a value unique to the run; every load is checked against what the process itself
+ * last stored there (0 for a page it never wrote), and at exit every page the process wrote is read back
+ * through the kernel (frame or swap slot): copy-on-write isolation and swap integrity, checked end to end.
+ *
+ * refs:LIST  one process (core 0) storing to the listed virtual page numbers in order: with vm.frames and
+ *            vm.policy the textbook replacement experiment (vm.page_faults is the fault count).
+ * fork-cow   a parent writes 16 pages and forks two children; parent and children then write some pages
+ *            and read all of them (each must see its own writes and the fork-time values, never another's),
+ *            on every core, time-sliced.
  *
  * Kernel entries are serialised (one core in the kernel at a time) and a core enters only when no other
- * core has a request in flight (kernel.h). */
+ * core has a request in flight; while one waits to enter, the others issue nothing new (kernel.h). */
 #include <vmcosim/contract.h>
 
 #include <ctype.h>
@@ -21,16 +27,47 @@
 #include "workload_impl.h"
 
 #define MAX_REFS 100000
+#define MAX_SCRIPTS 4
+#define MAX_PROCS 16
+#define SLICE 32                 /* accesses per time slice */
+#define FORK_PAGES 16
+#define FORK_BASE 0x40000000ull
 
-enum core_mode { MODE_IDLE, MODE_KERNEL, MODE_USER, MODE_DONE };
-enum job_kind { JOB_BOOT, JOB_TRAP, JOB_EXIT };
+enum step_kind { ST_STORE, ST_CHECK, ST_FORK, ST_EXIT };
+struct step {
+    enum step_kind kind;
+    uint64_t va;        /* ST_STORE, ST_CHECK */
+    unsigned script;    /* ST_FORK: the child's script */
+};
+struct script {
+    struct step *steps;
+    size_t n, cap;
+};
+
+/* What a process stored where (its view of its memory). */
+struct kv {
+    uint64_t va, value;
+};
+
+struct uproc {
+    struct fw_proc *kp;
+    unsigned script;
+    size_t pc;
+    struct kv *vals;
+    size_t nvals, cap;
+    unsigned slice;
+    bool done;
+};
+
+enum core_mode { MODE_IDLE, MODE_USER, MODE_PENDING, MODE_KERNEL, MODE_DONE };
+enum job_kind { JOB_BOOT, JOB_START, JOB_TRAP, JOB_FORK, JOB_EXIT };
 
 struct os;
 struct job {
     struct os *os;
     unsigned core;
     enum job_kind kind;
-    unsigned cause;
+    unsigned proc, cause;
     uint64_t tval;
     int rc;
 };
@@ -41,170 +78,198 @@ struct os {
     struct fw_hal hal;
     struct hal_sim *sim;
     struct fw_kernel *kernel;
-    struct fw_proc *proc;
+    struct script scripts[MAX_SCRIPTS];
+    unsigned nscripts;
+    uint64_t region_va, region_len;
+    bool opt_future;             /* give the root process its future (refs) */
+    unsigned run_cores;          /* cores that run processes */
+    struct uproc procs[MAX_PROCS];
+    unsigned nprocs;
+    unsigned ready[MAX_PROCS], ready_head, ready_n;
+    int running[VM_MAX_CORES];
     enum core_mode mode[VM_MAX_CORES];
     struct job job[VM_MAX_CORES];
     bool inflight[VM_MAX_CORES];
-    uint64_t *refs;
-    size_t nrefs, next;
-    uint64_t boot_free;      /* free frames after boot: the census every run must return to */
-    bool booted, exited;
-    uint64_t verified;       /* pages whose final value was read back at exit */
-    char kill_report[256];
+    uint64_t stored[VM_MAX_CORES];   /* the value of the store in flight */
+    uint64_t store_seq, verified, checked_loads, fork_failures, switches;
+    uint64_t boot_free;          /* free frames after boot: the census every run must return to */
+    bool booted;
+    char kill_report[512];
     char error[256];
 };
 
-static int parse_refs(struct os *o, const char *arg, char *err, size_t errlen)
+/* ---------------------------------------------------------------- scripts and process bookkeeping */
+
+static int script_add(struct script *s, struct step st)
 {
-    uint64_t limit = o->cfg.mode == VM_MODE_SV32 ? 1ull << 20 : 1ull << 26;   /* user pages of the scheme */
-    const char *s = arg;
-    while (*s) {
-        if (!isdigit((unsigned char)*s)) {
-            snprintf(err, errlen, "refs: '%s': expected a comma-separated list of page numbers (e.g. refs:1,2,3)",
-                     arg);
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 64;
+        struct step *n = realloc(s->steps, cap * sizeof *n);
+        if (!n)
             return -1;
-        }
-        errno = 0;
-        char *end;
-        unsigned long long v = strtoull(s, &end, 10);
-        if (errno || v >= limit) {
-            snprintf(err, errlen, "refs: page %.20s is outside the user range of %s (0..%llu)", s,
-                     o->cfg.mode == VM_MODE_SV32 ? "sv32" : "sv39", (unsigned long long)limit - 1);
-            return -1;
-        }
-        if (o->nrefs == MAX_REFS) {
-            snprintf(err, errlen, "refs: more than %d references", MAX_REFS);
-            return -1;
-        }
-        o->refs[o->nrefs++] = v;
-        s = end;
-        if (*s == ',' && s[1])
-            s++;
-        else if (*s) {
-            snprintf(err, errlen, "refs: '%s': expected a comma-separated list of page numbers", arg);
-            return -1;
-        }
+        s->steps = n;
+        s->cap = cap;
     }
-    if (!o->nrefs) {
-        snprintf(err, errlen, "refs: the list is empty");
-        return -1;
-    }
+    s->steps[s->n++] = st;
     return 0;
 }
 
-static void destroy(void *st)
+static struct kv *kv_find(struct uproc *u, uint64_t va)
 {
-    struct os *o = st;
-    if (!o)
-        return;
-    hal_sim_free(o->sim);
-    fw_kernel_free(o->kernel);   /* a process still alive is dropped with the kernel's host state */
-    free(o->refs);
-    free(o);
-}
-
-static void *create_refs(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
-{
-    if (cfg->mode == VM_MODE_BARE) {
-        snprintf(err, errlen, "refs needs a translated scheme (vm.mode=sv39 or sv32), got vm.mode=bare");
-        return NULL;
-    }
-    if (!cfg->l1_size) {
-        snprintf(err, errlen, "refs runs under the kernel, which needs the system top (l1.size > 0)");
-        return NULL;
-    }
-    struct os *o = calloc(1, sizeof *o);
-    if (!o || !(o->refs = malloc(MAX_REFS * sizeof *o->refs))) {
-        free(o);
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    o->cfg = *cfg;
-    o->seed = seed;
-    if (parse_refs(o, arg, err, errlen))
-        goto fail;
-    if (!(o->sim = hal_sim_new(cfg->cores, &o->hal))) {
-        snprintf(err, errlen, "out of memory");
-        goto fail;
-    }
-    struct fw_config kc = {
-        .cores = cfg->cores, .sv32 = cfg->mode == VM_MODE_SV32, .ad_hw = cfg->ad == VM_AD_HW,
-        .frames = cfg->vm_frames, .policy = (enum fw_policy)cfg->vm_policy, .mem_bytes = cfg->mem_size,
-        .swap_bytes = cfg->swap_size,
-    };
-    if (!(o->kernel = fw_kernel_new(&kc, &o->hal, err, errlen)))
-        goto fail;
-    return o;
-fail:
-    destroy(o);
+    for (size_t i = 0; i < u->nvals; i++)
+        if (u->vals[i].va == va)
+            return &u->vals[i];
     return NULL;
 }
 
-/* Nothing is preloaded: the kernel builds every table at run time through the hardware. */
-static int build(void *st, struct vm_image *img, char *err, size_t errlen)
+static int kv_set(struct uproc *u, uint64_t va, uint64_t value)
 {
-    (void)st, (void)img, (void)err, (void)errlen;
+    struct kv *e = kv_find(u, va);
+    if (e) {
+        e->value = value;
+        return 0;
+    }
+    if (u->nvals == u->cap) {
+        size_t cap = u->cap ? 2 * u->cap : 32;
+        struct kv *n = realloc(u->vals, cap * sizeof *n);
+        if (!n)
+            return -1;
+        u->vals = n;
+        u->cap = cap;
+    }
+    u->vals[u->nvals++] = (struct kv){va, value};
     return 0;
 }
 
-/* Before exit: every page holds the value of its last store (wherever the kernel keeps it now). */
-static void verify(struct os *o, unsigned core)
+static void fail(struct os *o, const char *msg)
 {
-    if (fw_proc_killed(o->proc))
-        return;
-    for (size_t i = 0; i < o->nrefs; i++) {
-        bool last = true;   /* i is the last touch of its page */
-        for (size_t j = i + 1; j < o->nrefs && last; j++)
-            last = o->refs[j] != o->refs[i];
-        if (!last)
-            continue;
-        uint64_t v, want = (o->refs[i] << 32) | (i + 1);
-        if (fw_proc_read(o->kernel, core, o->proc, o->refs[i] << 12, &v) || v != want) {
-            snprintf(o->error, sizeof o->error, "page %llu lost its data: %#llx, the last store (touch %zu) wrote %#llx",
-                     (unsigned long long)o->refs[i], (unsigned long long)v, i + 1, (unsigned long long)want);
+    if (!o->error[0])
+        snprintf(o->error, sizeof o->error, "%s", msg);
+}
+
+static void ready_push(struct os *o, unsigned p)
+{
+    o->ready[(o->ready_head + o->ready_n++) % MAX_PROCS] = p;
+}
+
+static unsigned ready_pop(struct os *o)
+{
+    unsigned p = o->ready[o->ready_head];
+    o->ready_head = (o->ready_head + 1) % MAX_PROCS;
+    o->ready_n--;
+    return p;
+}
+
+static bool all_done(const struct os *o)
+{
+    if (!o->booted)
+        return false;
+    for (unsigned i = 0; i < o->nprocs; i++)
+        if (!o->procs[i].done)
+            return false;
+    return true;
+}
+
+/* A new process record running `script` (the kernel process comes later). Returns its index or -1. */
+static int proc_new(struct os *o, unsigned script)
+{
+    if (o->nprocs == MAX_PROCS)
+        return -1;
+    struct uproc *u = &o->procs[o->nprocs];
+    memset(u, 0, sizeof *u);
+    u->script = script;
+    return (int)o->nprocs++;
+}
+
+/* ---------------------------------------------------------------- the kernel's jobs (core activities) */
+
+/* Before exit: every word the process stored holds its last value, wherever the kernel keeps the page. */
+static void verify(struct os *o, unsigned core, struct uproc *u)
+{
+    for (size_t i = 0; i < u->nvals && !o->error[0]; i++) {
+        uint64_t v;
+        if (fw_proc_read(o->kernel, core, u->kp, u->vals[i].va, &v) || v != u->vals[i].value) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "process %u: %#llx lost its data: %#llx, its last store wrote %#llx",
+                     fw_proc_pid(u->kp), (unsigned long long)u->vals[i].va, (unsigned long long)v,
+                     (unsigned long long)u->vals[i].value);
+            fail(o, msg);
             return;
         }
         o->verified++;
     }
 }
 
-/* The kernel's work for one job, run as core `core`'s activity. */
+static int boot(struct os *o, unsigned core)
+{
+    for (unsigned c = 0; c < o->cfg.cores; c++)
+        hal_csr_write(&o->hal, c, VM_CSR_LFSR_SEED, (uint32_t)((o->seed + c) * 2654435761u) | 1);
+    if (fw_kernel_boot(o->kernel, core))
+        return -1;
+    o->boot_free = fw_kernel_free_frames(o->kernel);
+    int p = proc_new(o, 0);
+    if (p < 0 || !(o->procs[p].kp = fw_proc_create(o->kernel, core)) ||
+        fw_proc_add_region(o->procs[p].kp, o->region_va, o->region_len, true))
+        return -1;
+    if (o->opt_future) {
+        const struct script *s = &o->scripts[0];
+        uint64_t *f = malloc(s->n * sizeof *f);
+        size_t n = 0;
+        for (size_t i = 0; f && i < s->n; i++)
+            if (s->steps[i].kind == ST_STORE || s->steps[i].kind == ST_CHECK)
+                f[n++] = s->steps[i].va >> 12;
+        int rc = f ? fw_proc_set_future(o->procs[p].kp, f, n) : -1;
+        free(f);
+        if (rc)
+            return -1;
+    }
+    ready_push(o, (unsigned)p);
+    return 0;
+}
+
 static void run_job(void *arg)
 {
     struct job *j = arg;
     struct os *o = j->os;
+    struct uproc *u = &o->procs[j->proc];
     j->rc = 0;
     switch (j->kind) {
-    case JOB_BOOT: {
-        for (unsigned c = 0; c < o->cfg.cores; c++)
-            hal_csr_write(&o->hal, c, VM_CSR_LFSR_SEED, (uint32_t)((o->seed + c) * 2654435761u) | 1);
-        uint64_t max = 0;
-        for (size_t i = 0; i < o->nrefs; i++)
-            max = o->refs[i] > max ? o->refs[i] : max;
-        if (fw_kernel_boot(o->kernel, j->core)) {
-            j->rc = -1;
+    case JOB_BOOT:
+        j->rc = boot(o, j->core);
+        break;
+    case JOB_START:
+        fw_proc_switch_to(o->kernel, j->core, u->kp);
+        break;
+    case JOB_TRAP:
+        j->rc = fw_trap(o->kernel, j->core, u->kp, j->cause, j->tval);
+        break;
+    case JOB_FORK: {
+        int c = proc_new(o, o->scripts[u->script].steps[u->pc].script);
+        struct fw_proc *kp = c < 0 ? NULL : fw_fork(o->kernel, j->core, u->kp);
+        if (!kp) {
+            if (c >= 0)
+                o->nprocs--;
+            o->fork_failures++;
             break;
         }
-        o->boot_free = fw_kernel_free_frames(o->kernel);
-        if (!(o->proc = fw_proc_create(o->kernel, j->core)) ||
-            fw_proc_add_region(o->proc, 0, (max + 1) << 12, true) ||
-            fw_proc_set_future(o->proc, o->refs, o->nrefs)) {
-            j->rc = -1;
-            break;
-        }
-        fw_proc_switch_to(o->kernel, j->core, o->proc);
+        struct uproc *child = &o->procs[c];
+        child->kp = kp;
+        for (size_t i = 0; i < u->nvals; i++)   /* the child's memory starts as the parent's */
+            if (kv_set(child, u->vals[i].va, u->vals[i].value))
+                fail(o, "out of host memory");
+        ready_push(o, (unsigned)c);
         break;
     }
-    case JOB_TRAP:
-        j->rc = fw_trap(o->kernel, j->core, o->proc, j->cause, j->tval);
-        break;
     case JOB_EXIT:
-        verify(o, j->core);
-        fw_proc_exit(o->kernel, j->core, o->proc);
-        o->proc = NULL;
+        if (!fw_proc_killed(u->kp))
+            verify(o, j->core, u);
+        fw_proc_exit(o->kernel, j->core, u->kp);
+        u->kp = NULL;
         break;
     }
 }
+
+/* ---------------------------------------------------------------- cores: entering and leaving the kernel */
 
 static bool kernel_busy(const struct os *o)
 {
@@ -214,63 +279,109 @@ static bool kernel_busy(const struct os *o)
     return false;
 }
 
-/* Enters the kernel on `core` when no other core is in it or has a request in flight. */
-static bool enter(struct os *o, unsigned core, enum job_kind kind, unsigned cause, uint64_t tval)
+static bool other_pending(const struct os *o, unsigned core)
+{
+    for (unsigned c = 0; c < o->cfg.cores; c++)
+        if (c != core && (o->mode[c] == MODE_PENDING || o->mode[c] == MODE_KERNEL))
+            return true;
+    return false;
+}
+
+static void request(struct os *o, unsigned core, enum job_kind kind, unsigned proc, unsigned cause, uint64_t tval)
+{
+    o->job[core] = (struct job){o, core, kind, proc, cause, tval, 0};
+    o->mode[core] = MODE_PENDING;
+}
+
+/* Enters the kernel with the pending job when no other core is in it or has a request in flight. */
+static bool enter(struct os *o, unsigned core)
 {
     if (kernel_busy(o))
         return false;
     for (unsigned c = 0; c < o->cfg.cores; c++)
         if (c != core && o->inflight[c])
             return false;
-    o->job[core] = (struct job){o, core, kind, cause, tval, 0};
     if (hal_sim_start(o->sim, core, run_job, &o->job[core]))
         return false;
     o->mode[core] = MODE_KERNEL;
     return true;
 }
 
-/* The kernel's activity on `core` finished: what the core does next. */
+/* The activity on `core` finished: what the core does next. */
 static void leave(struct os *o, unsigned core)
 {
     struct job *j = &o->job[core];
-    o->mode[core] = MODE_USER;
+    struct uproc *u = &o->procs[j->proc];
     switch (j->kind) {
     case JOB_BOOT:
         o->booted = true;
+        o->mode[core] = MODE_IDLE;
         if (j->rc) {
-            snprintf(o->error, sizeof o->error, "kernel boot failed (memory too small for the kernel?)");
-            o->mode[core] = MODE_DONE;
+            fail(o, "kernel boot failed (memory too small for the kernel?)");
+            o->procs[0].done = true;
         }
+        break;
+    case JOB_START:
+        o->running[core] = (int)j->proc;
+        u->slice = 0;
+        o->mode[core] = MODE_USER;
+        o->switches++;
         break;
     case JOB_TRAP:
+        o->mode[core] = MODE_USER;
         if (j->rc) {   /* killed: report, then exit */
-            snprintf(o->kill_report, sizeof o->kill_report, "process %u: %s", fw_proc_pid(o->proc),
-                     fw_proc_report(o->proc));
-            o->next = o->nrefs;
+            size_t n = strlen(o->kill_report);
+            snprintf(o->kill_report + n, sizeof o->kill_report - n, "%sprocess %u: %s", n ? "; " : "",
+                     fw_proc_pid(u->kp), fw_proc_report(u->kp));
+            request(o, core, JOB_EXIT, j->proc, 0, 0);
         }
         break;
+    case JOB_FORK:
+        u->pc++;
+        o->mode[core] = MODE_USER;
+        break;
     case JOB_EXIT:
-        o->exited = true;
-        o->mode[core] = MODE_DONE;
+        u->done = true;
+        o->running[core] = -1;
+        o->mode[core] = MODE_IDLE;
         break;
     }
 }
 
+/* ---------------------------------------------------------------- the driver's side */
+
 static void next_user(struct os *o, unsigned core, struct vm_action *a)
 {
-    if (o->inflight[core])   /* one access at a time: a fault must be retried before the next */
+    unsigned p = (unsigned)o->running[core];
+    struct uproc *u = &o->procs[p];
+    if (o->inflight[core] || other_pending(o, core))
         return;
-    if (o->next == o->nrefs) {   /* the list is done (or the process was killed): exit */
-        if (!enter(o, core, JOB_EXIT, 0, 0))
-            a->kind = VM_ACT_NONE;
-        else
-            hal_sim_next(o->sim, core, a);
+    if (u->slice >= SLICE && o->ready_n) {   /* time slice over: the next ready process gets the core */
+        ready_push(o, p);
+        o->running[core] = -1;
+        o->mode[core] = MODE_IDLE;
         return;
     }
-    uint64_t vpn = o->refs[o->next];
-    *a = (struct vm_action){.kind = VM_ACT_REQ, .op = VM_OP_STORE, .size = 3, .addr = vpn << 12,
-                            .wdata = (vpn << 32) | (o->next + 1)};
-    o->inflight[core] = true;
+    const struct script *s = &o->scripts[u->script];
+    const struct step *st = u->pc < s->n ? &s->steps[u->pc] : &(struct step){.kind = ST_EXIT};
+    switch (st->kind) {
+    case ST_STORE:
+        o->stored[core] = ((uint64_t)(p + 1) << 48) | ++o->store_seq;
+        *a = (struct vm_action){.kind = VM_ACT_REQ, .op = VM_OP_STORE, .size = 3, .addr = st->va,
+                                .wdata = o->stored[core]};
+        o->inflight[core] = true;
+        break;
+    case ST_CHECK:
+        *a = (struct vm_action){.kind = VM_ACT_REQ, .op = VM_OP_LOAD, .size = 3, .addr = st->va};
+        o->inflight[core] = true;
+        break;
+    case ST_FORK:
+        request(o, core, JOB_FORK, p, 0, 0);
+        break;
+    case ST_EXIT:
+        request(o, core, JOB_EXIT, p, 0, 0);
+        break;
+    }
 }
 
 static void next(void *st, unsigned core, struct vm_action *a)
@@ -278,14 +389,27 @@ static void next(void *st, unsigned core, struct vm_action *a)
     struct os *o = st;
     memset(a, 0, sizeof *a);
     a->kind = VM_ACT_NONE;
-    if (core != 0) {   /* refs runs one process on core 0; the other cores only take shootdowns */
+    if (core >= o->run_cores) {   /* a core without processes: it only takes the kernel's shootdowns */
         a->kind = VM_ACT_END;
         return;
     }
     switch (o->mode[core]) {
     case MODE_IDLE:
-        if (!o->booted && enter(o, core, JOB_BOOT, 0, 0))
-            hal_sim_next(o->sim, core, a);
+        if (!o->booted) {
+            if (core == 0)
+                request(o, core, JOB_BOOT, 0, 0, 0);
+        } else if (all_done(o)) {
+            o->mode[core] = MODE_DONE;
+        } else if (o->ready_n && !other_pending(o, core)) {
+            unsigned p = ready_pop(o);
+            request(o, core, JOB_START, p, 0, 0);
+        }
+        if (o->mode[core] == MODE_PENDING || o->mode[core] == MODE_DONE)
+            next(st, core, a);
+        break;
+    case MODE_PENDING:
+        if (enter(o, core))
+            next(st, core, a);
         break;
     case MODE_KERNEL:
         hal_sim_next(o->sim, core, a);
@@ -311,17 +435,33 @@ static void response(void *st, unsigned core, const struct vm_core_obs *r)
         return;
     }
     o->inflight[core] = false;
-    if (o->mode[core] != MODE_USER || !o->proc)
+    if (o->mode[core] != MODE_USER || o->running[core] < 0)
         return;
-    uint64_t vpn = o->refs[o->next];
-    if (!r->resp_fault) {
-        fw_proc_accessed(o->kernel, o->proc, vpn << 12);
-        o->next++;
+    unsigned p = (unsigned)o->running[core];
+    struct uproc *u = &o->procs[p];
+    const struct step *s = &o->scripts[u->script].steps[u->pc];
+    if (r->resp_fault) {   /* a trap: the kernel handles it on this core, then the access is retried */
+        request(o, core, JOB_TRAP, p, r->resp_cause, r->resp_tval);
         return;
     }
-    /* A trap: the kernel handles it on this core; the access is then retried. */
-    if (!enter(o, core, JOB_TRAP, r->resp_cause, r->resp_tval))
-        snprintf(o->error, sizeof o->error, "trap on core %u while the kernel was busy", core);
+    if (s->kind == ST_STORE) {
+        if (kv_set(u, s->va, o->stored[core]))
+            fail(o, "out of host memory");
+    } else {
+        struct kv *e = kv_find(u, s->va);
+        uint64_t want = e ? e->value : 0;
+        o->checked_loads++;
+        if (r->resp_rdata != want) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "process %u read %#llx at %#llx, but its memory holds %#llx there "
+                     "(isolation broken)", fw_proc_pid(u->kp), (unsigned long long)r->resp_rdata,
+                     (unsigned long long)s->va, (unsigned long long)want);
+            fail(o, msg);
+        }
+    }
+    fw_proc_accessed(o->kernel, u->kp, s->va);
+    u->pc++;
+    u->slice++;
 }
 
 static void result(void *st, unsigned core, uint64_t value)
@@ -331,7 +471,164 @@ static void result(void *st, unsigned core, uint64_t value)
         hal_sim_result(o->sim, core, value);
 }
 
-/* The end-of-run verdict: no kernel error, and after the process exited every frame and swap slot is back. */
+/* ---------------------------------------------------------------- creation, verdict, report */
+
+static void destroy(void *st)
+{
+    struct os *o = st;
+    if (!o)
+        return;
+    hal_sim_free(o->sim);
+    fw_kernel_free(o->kernel);   /* processes still alive are dropped with the kernel's host state */
+    for (unsigned i = 0; i < MAX_SCRIPTS; i++)
+        free(o->scripts[i].steps);
+    for (unsigned i = 0; i < o->nprocs; i++)
+        free(o->procs[i].vals);
+    free(o);
+}
+
+static struct os *os_new(const struct vm_config *cfg, uint64_t seed, const char *name, char *err, size_t errlen)
+{
+    if (cfg->mode == VM_MODE_BARE) {
+        snprintf(err, errlen, "%s needs a translated scheme (vm.mode=sv39 or sv32), got vm.mode=bare", name);
+        return NULL;
+    }
+    if (!cfg->l1_size) {
+        snprintf(err, errlen, "%s runs under the kernel, which needs the system top (l1.size > 0)", name);
+        return NULL;
+    }
+    struct os *o = calloc(1, sizeof *o);
+    if (!o) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    o->cfg = *cfg;
+    o->seed = seed;
+    o->run_cores = cfg->cores;
+    for (unsigned c = 0; c < VM_MAX_CORES; c++)
+        o->running[c] = -1;
+    return o;
+}
+
+static int os_start_kernel(struct os *o, char *err, size_t errlen)
+{
+    if (!(o->sim = hal_sim_new(o->cfg.cores, &o->hal))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    struct fw_config kc = {
+        .cores = o->cfg.cores, .sv32 = o->cfg.mode == VM_MODE_SV32, .ad_hw = o->cfg.ad == VM_AD_HW,
+        .frames = o->cfg.vm_frames, .policy = (enum fw_policy)o->cfg.vm_policy, .mem_bytes = o->cfg.mem_size,
+        .swap_bytes = o->cfg.swap_size,
+    };
+    return (o->kernel = fw_kernel_new(&kc, &o->hal, err, errlen)) ? 0 : -1;
+}
+
+static int parse_refs(struct os *o, const char *arg, char *err, size_t errlen)
+{
+    uint64_t limit = o->cfg.mode == VM_MODE_SV32 ? 1ull << 20 : 1ull << 26;   /* user pages of the scheme */
+    uint64_t max = 0;
+    const char *s = arg;
+    while (*s) {
+        if (!isdigit((unsigned char)*s)) {
+            snprintf(err, errlen, "refs: '%s': expected a comma-separated list of page numbers (e.g. refs:1,2,3)",
+                     arg);
+            return -1;
+        }
+        errno = 0;
+        char *end;
+        unsigned long long v = strtoull(s, &end, 10);
+        if (errno || v >= limit) {
+            snprintf(err, errlen, "refs: page %.20s is outside the user range of %s (0..%llu)", s,
+                     o->cfg.mode == VM_MODE_SV32 ? "sv32" : "sv39", (unsigned long long)limit - 1);
+            return -1;
+        }
+        if (o->scripts[0].n == MAX_REFS) {
+            snprintf(err, errlen, "refs: more than %d references", MAX_REFS);
+            return -1;
+        }
+        if (script_add(&o->scripts[0], (struct step){ST_STORE, (uint64_t)v << 12, 0})) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        max = v > max ? v : max;
+        s = end;
+        if (*s == ',' && s[1])
+            s++;
+        else if (*s) {
+            snprintf(err, errlen, "refs: '%s': expected a comma-separated list of page numbers", arg);
+            return -1;
+        }
+    }
+    if (!o->scripts[0].n) {
+        snprintf(err, errlen, "refs: the list is empty");
+        return -1;
+    }
+    o->region_va = 0;
+    o->region_len = (max + 1) << 12;
+    return 0;
+}
+
+static void *create_refs(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
+{
+    struct os *o = os_new(cfg, seed, "refs", err, errlen);
+    if (!o)
+        return NULL;
+    o->nscripts = 1;
+    o->opt_future = true;
+    o->run_cores = 1;   /* one process, on core 0 */
+    if (parse_refs(o, arg, err, errlen) || os_start_kernel(o, err, errlen)) {
+        destroy(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* Adds ST_kind steps for pages first, first + stride, ... below FORK_PAGES. */
+static int add_pages(struct script *s, enum step_kind kind, unsigned first, unsigned stride)
+{
+    for (unsigned i = first; i < FORK_PAGES; i += stride)
+        if (script_add(s, (struct step){kind, FORK_BASE + ((uint64_t)i << 12) + 8 * (i % 8), 0}))
+            return -1;
+    return 0;
+}
+
+static void *create_fork_cow(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
+{
+    (void)arg;
+    struct os *o = os_new(cfg, seed, "fork-cow", err, errlen);
+    if (!o)
+        return NULL;
+    struct script *parent = &o->scripts[0], *a = &o->scripts[1], *b = &o->scripts[2];
+    o->nscripts = 3;
+    o->region_va = FORK_BASE;
+    o->region_len = (uint64_t)FORK_PAGES << 12;
+    /* parent: write every page, fork two children, write the even pages, read everything */
+    int bad = add_pages(parent, ST_STORE, 0, 1) || script_add(parent, (struct step){ST_FORK, 0, 1}) ||
+              script_add(parent, (struct step){ST_FORK, 0, 2}) || add_pages(parent, ST_STORE, 0, 2) ||
+              add_pages(parent, ST_CHECK, 0, 1);
+    /* child a: read everything (the fork-time values), write the odd pages, read everything */
+    bad = bad || add_pages(a, ST_CHECK, 0, 1) || add_pages(a, ST_STORE, 1, 2) || add_pages(a, ST_CHECK, 0, 1);
+    /* child b: write every third page, read everything */
+    bad = bad || add_pages(b, ST_STORE, 0, 3) || add_pages(b, ST_CHECK, 0, 1);
+    if (bad || os_start_kernel(o, err, errlen)) {
+        if (bad)
+            snprintf(err, errlen, "out of memory");
+        destroy(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* Nothing is preloaded: the kernel builds every table at run time through the hardware. */
+static int build(void *st, struct vm_image *img, char *err, size_t errlen)
+{
+    (void)st, (void)img, (void)err, (void)errlen;
+    return 0;
+}
+
+/* The end-of-run verdict: no wrong value or kernel error; after every process exited, every frame and swap
+ * slot is back. */
 static int check(void *st, char *err, size_t errlen)
 {
     struct os *o = st;
@@ -345,8 +642,8 @@ static int check(void *st, char *err, size_t errlen)
     }
     if (fw_kernel_check(o->kernel, err, errlen))
         return -1;
-    if (o->exited && (fw_kernel_free_frames(o->kernel) != o->boot_free || fw_kernel_swap_used(o->kernel))) {
-        snprintf(err, errlen, "leak: %llu free frames after exit, %llu after boot; %llu swap slots in use",
+    if (all_done(o) && (fw_kernel_free_frames(o->kernel) != o->boot_free || fw_kernel_swap_used(o->kernel))) {
+        snprintf(err, errlen, "leak: %llu free frames after every exit, %llu after boot; %llu swap slots in use",
                  (unsigned long long)fw_kernel_free_frames(o->kernel), (unsigned long long)o->boot_free,
                  (unsigned long long)fw_kernel_swap_used(o->kernel));
         return -1;
@@ -358,13 +655,16 @@ static void report(void *st, FILE *f)
 {
     struct os *o = st;
     if (o->kill_report[0])
-        fprintf(f, "kernel: %s\n", o->kill_report);
-    if (o->exited && !o->kill_report[0])
-        fprintf(f, "kernel: process exited; its %llu pages read back intact before exit, every frame and swap slot "
-                "returned\n", (unsigned long long)o->verified);
-    if (!o->exited)
-        fprintf(f, "kernel: the run ended before the process exited (%zu of %zu references done)\n", o->next,
-                o->nrefs);
+        fprintf(f, "kernel: killed: %s\n", o->kill_report);
+    if (all_done(o))
+        fprintf(f, "kernel: %u processes ran and exited (%llu context switches); %llu loads checked against the "
+                "process's own stores, %llu stored words read back intact at exit; every frame and swap slot "
+                "returned\n", o->nprocs, (unsigned long long)o->switches, (unsigned long long)o->checked_loads,
+                (unsigned long long)o->verified);
+    else
+        fprintf(f, "kernel: the run ended with processes alive (%u created)\n", o->nprocs);
+    if (o->fork_failures)
+        fprintf(f, "kernel: %llu forks failed (out of memory)\n", (unsigned long long)o->fork_failures);
 }
 
 static void vm_stats(void *st, struct vm_vm_stats *out)
@@ -377,7 +677,7 @@ static void vm_stats(void *st, struct vm_vm_stats *out)
         .cow_faults = s.cow_faults, .ad_faults = s.ad_faults, .swap_outs = s.swap_outs, .swap_ins = s.swap_ins,
         .evictions = s.evictions, .oom_kills = s.oom_kills, .segfaults = s.segfaults, .shootdowns = s.shootdowns,
         .free_frames = fw_kernel_free_frames(o->kernel), .swap_used = fw_kernel_swap_used(o->kernel),
-        .has_kernel = true,
+        .forks = s.forks, .has_kernel = true,
     };
 }
 
@@ -387,5 +687,14 @@ const struct vm_workload_ops vm_wl_refs = {
                    "(vm.frames, vm.policy: the textbook replacement experiment)",
     .create = create_refs, .destroy = destroy, .build = build, .next = next, .response = response,
     .check = check, .report = report, .multi_core = true, .takes_arg = true, .result = result,
+    .vm_stats = vm_stats,
+};
+
+const struct vm_workload_ops vm_wl_fork_cow = {
+    .name = "fork-cow",
+    .description = "under the kernel: a parent writes 16 pages and forks two children; all three write some and "
+                   "read all, on every core, time-sliced: COW faults, isolation checked on every load",
+    .create = create_fork_cow, .destroy = destroy, .build = build, .next = next, .response = response,
+    .check = check, .report = report, .multi_core = true, .takes_arg = false, .result = result,
     .vm_stats = vm_stats,
 };
