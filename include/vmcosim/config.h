@@ -24,6 +24,8 @@ struct vm_config {
     unsigned l1_size, l1_ways, l1_line, l1_repl;
     uint64_t mem_size;
     unsigned mem_latency;
+    unsigned mem_row;   /* VM_MEMROW_OFF, VM_MEMROW_OPEN */
+    unsigned mem_banks, mem_row_size, mem_row_hit, mem_row_miss;
 };
 
 /* Built-in defaults. */

@@ -309,6 +309,7 @@ TEST(CheckerProof, EveryFieldIsCompared)
     for (size_t off : {offsetof(vm_obs, bus_grant_valid), offsetof(vm_obs, bus_grant_type),
                        offsetof(vm_obs, bus_grant_master), offsetof(vm_obs, bus_mem_write),
                        offsetof(vm_obs, bus_done_valid), offsetof(vm_obs, bus_done_shared),
+                       offsetof(vm_obs, bus_mem_row_hit), offsetof(vm_obs, bus_mem_row_miss),
                        offsetof(vm_obs, bus_grant_addr), offsetof(vm_obs, bus_done_word),
                        offsetof(vm_obs, bus_done_line[0]), offsetof(vm_obs, bus_done_line[7]),
                        offsetof(vm_obs, bus_grant_line[0]), offsetof(vm_obs, bus_grant_line[7]),
