@@ -115,6 +115,10 @@ TEST(LockstepFuzz, RandomPortInputsOverRandomMemory)
         {"mem.size=64K", "l1.repl=random"},
         {"mem.size=64K", "l1.size=1024", "l1.ways=1", "l1.line=32", "mem.latency=1"},
         {"mem.size=64K", "l1.size=8192", "l1.ways=4", "l1.repl=plru", "mem.latency=2"},
+        // open-row DRAM timing, addresses anywhere (the controller wraps them at the memory size)
+        {"mem.size=64K", "l1.size=1024", "l1.ways=1", "l1.line=32", "mem.row=open", "mem.banks=2",
+         "mem.row_size=8K", "mem.row_hit=2", "mem.row_miss=2"},
+        {"mem.size=64K", "mem.row=open", "mem.banks=8", "mem.row_size=256", "mem.row_hit=1", "mem.row_miss=3"},
     };
     uint64_t seed = 100;
     for (const auto &sets : configs) {
