@@ -100,6 +100,10 @@ struct vm_obs {
     uint8_t bus_mem_write;    /* the grant writes a line to memory (write-back, or a dirty line supplied) */
     uint8_t bus_done_valid;
     uint8_t bus_done_shared;
+    /* mem.row=open only (both 0 with mem.row=off): the memory access the grant started (every transaction
+     * but BusUpgr) found its bank's open row (hit) or an empty bank or another row open (miss) */
+    uint8_t bus_mem_row_hit;
+    uint8_t bus_mem_row_miss;
     uint64_t bus_grant_addr;
     uint64_t bus_done_word;   /* RMW: the word before the swap */
     uint64_t buf_rdata;
@@ -115,8 +119,16 @@ struct vm_hwcfg {
     uint32_t tlb_entries;  /* 1..64, power of two */
     uint32_t tlb_ways;     /* divides tlb_entries; == entries: fully associative */
     uint32_t tlb_repl;     /* VM_REPL_* */
-    uint32_t mem_latency;  /* cycles from request to response, 1..255 */
+    uint32_t mem_latency;  /* cycles from request to response, 1..255 (mem_row = VM_MEMROW_OFF) */
     uint64_t mem_bytes;    /* physical memory size, power of two, 64 KiB .. VM_MEM_MAX_BYTES */
+    /* Memory controller timing (vm_soc only): VM_MEMROW_OFF = mem_latency for every access; VM_MEMROW_OPEN =
+     * open-page DRAM: bank = (addr / row_size) mod banks, row = addr / (row_size * banks); an access to its
+     * bank's open row takes mem_row_hit cycles, any other mem_row_miss, and opens its row. */
+    uint32_t mem_row;      /* VM_MEMROW_OFF, VM_MEMROW_OPEN */
+    uint32_t mem_banks;    /* power of two, 1..VM_MEMROW_MAX_BANKS */
+    uint32_t mem_row_size; /* bytes per row, power of two, VM_MEMROW_MIN_BYTES..VM_MEMROW_MAX_BYTES, >= l1_line */
+    uint32_t mem_row_hit;  /* cycles, 1..255 */
+    uint32_t mem_row_miss; /* cycles, mem_row_hit..255 */
     /* L1 data cache; l1_size 0 = none (the MMU straight on a flat memory: rtl/top/vm_top.sv) */
     uint32_t l1_size;      /* bytes */
     uint32_t l1_ways;

@@ -30,6 +30,7 @@ struct vm_run_result {
     uint64_t walker_bus_reads;    /* RdNA of the cores' walkers (PTE reads that missed their L1) */
     uint64_t bus_supplied;        /* transactions served by a dirty line another cache supplied */
     uint64_t dma_lines_read, dma_lines_written;
+    uint64_t mem_row_hits, mem_row_misses;   /* mem.row=open: memory accesses that hit / missed the open row */
     double seconds;               /* wall time of the cycle loop */
 };
 

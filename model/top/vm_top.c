@@ -74,6 +74,51 @@ static int is_pow2(uint64_t v)
     return v && !(v & (v - 1));
 }
 
+static unsigned log2_u32(uint32_t v)
+{
+    unsigned n = 0;
+    while (v > 1)
+        v >>= 1, n++;
+    return n;
+}
+
+/* A line lies in one row: the smallest row holds the largest line (l1.line <= 64). */
+_Static_assert(VM_MEMROW_MIN_BYTES >= 64, "rows of at least one line");
+
+/* The memory controller's timing keys (mem.row, mem.banks, mem.row_size, mem.row_hit, mem.row_miss). */
+static int check_mem_row(const struct vm_hwcfg *c, char *err, size_t errlen)
+{
+    if (c->mem_row != VM_MEMROW_OFF && c->mem_row != VM_MEMROW_OPEN) {
+        snprintf(err, errlen, "mem.row=%u: must be off or open", c->mem_row);
+        return -1;
+    }
+    if (!is_pow2(c->mem_banks) || c->mem_banks > VM_MEMROW_MAX_BANKS) {
+        snprintf(err, errlen, "mem.banks=%u: must be a power of two from 1 to %u", c->mem_banks,
+                 (unsigned)VM_MEMROW_MAX_BANKS);
+        return -1;
+    }
+    if (!is_pow2(c->mem_row_size) || c->mem_row_size < VM_MEMROW_MIN_BYTES || c->mem_row_size > VM_MEMROW_MAX_BYTES) {
+        snprintf(err, errlen, "mem.row_size=%u: must be a power of two from %u to %u bytes", c->mem_row_size,
+                 (unsigned)VM_MEMROW_MIN_BYTES, (unsigned)VM_MEMROW_MAX_BYTES);
+        return -1;
+    }
+    if (c->mem_row_hit < 1 || c->mem_row_hit > 255) {
+        snprintf(err, errlen, "mem.row_hit=%u: must be 1..255 cycles", c->mem_row_hit);
+        return -1;
+    }
+    if (c->mem_row_miss < c->mem_row_hit || c->mem_row_miss > 255) {
+        snprintf(err, errlen, "mem.row_miss=%u: must be mem.row_hit=%u..255 cycles (a miss adds precharge and "
+                 "activate to the hit's CAS)", c->mem_row_miss, c->mem_row_hit);
+        return -1;
+    }
+    if (c->mem_row == VM_MEMROW_OPEN && !c->l1_size) {
+        snprintf(err, errlen, "mem.row=open models the memory controller of the system (l1.size > 0); the MMU's "
+                 "flat memory (l1.size=0) has the fixed mem.latency only");
+        return -1;
+    }
+    return 0;
+}
+
 int vm_hwcfg_check(const struct vm_hwcfg *c, char *err, size_t errlen)
 {
     if (c->cores < 1 || c->cores > VM_MAX_CORES) {
@@ -109,7 +154,7 @@ int vm_hwcfg_check(const struct vm_hwcfg *c, char *err, size_t errlen)
         return -1;
     }
     if (!c->l1_size)
-        return 0;
+        return check_mem_row(c, err, errlen);
     if (!is_pow2(c->l1_line) || c->l1_line < 8 || c->l1_line > 64) {
         snprintf(err, errlen, "l1.line=%u: must be a power of two from 8 to 64 bytes", c->l1_line);
         return -1;
@@ -127,7 +172,7 @@ int vm_hwcfg_check(const struct vm_hwcfg *c, char *err, size_t errlen)
         snprintf(err, errlen, "l1.repl=%u: unknown policy", c->l1_repl);
         return -1;
     }
-    return 0;
+    return check_mem_row(c, err, errlen);
 }
 
 struct vm_model *vm_model_new(const struct vm_hwcfg *cfg, char *err, size_t errlen)
@@ -160,6 +205,11 @@ struct vm_model *vm_model_new(const struct vm_hwcfg *cfg, char *err, size_t errl
         m->mc.nwords = m->mem.nwords;
         m->mc.line_words = line_words;
         m->mc.latency = cfg->mem_latency;
+        m->mc.row_open = cfg->mem_row == VM_MEMROW_OPEN;
+        m->mc.row_shift = log2_u32(cfg->mem_row_size);
+        m->mc.bank_bits = log2_u32(cfg->mem_banks);
+        m->mc.row_hit = cfg->mem_row_hit;
+        m->mc.row_miss = cfg->mem_row_miss;
     }
     for (unsigned c = 0; c < m->cores; c++)
         map_csrs(m, c);
@@ -408,7 +458,7 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
         mr.wdata = breq->wdata;
         mr.strb = breq->strb;
     }
-    vm_memctl_step(&m->mc, &mr);
+    enum vm_memctl_row row = vm_memctl_step(&m->mc, &mr);
     if (obs && mr.valid && mr.write)   /* before the blocks below move their lines */
         memcpy(obs->bus_grant_line, mr.line, m->l1[0].line_words * sizeof(uint64_t));
 
@@ -451,6 +501,8 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
         obs->bus_grant_addr = g.addr;
     }
     obs->bus_mem_write = mr.valid && mr.write;
+    obs->bus_mem_row_hit = row == VM_MEMCTL_ROW_HIT;
+    obs->bus_mem_row_miss = row == VM_MEMCTL_ROW_MISS;
     obs->bus_done_valid = done_master >= 0;
     if (done_master >= 0) {
         obs->bus_done_shared = bi.shared;
@@ -488,7 +540,8 @@ uint64_t vm_model_quiet_cycles(const struct vm_model *m, const struct vm_in *in)
 {
     /* The memory first (the cheapest test, and the one that fails most): on vm_soc the bus waits for the
      * memory controller, every L1 waits for the bus (the DMA engine, if busy, waits too: nothing is granted
-     * or completed before the controller answers). */
+     * or completed before the controller answers). The open-row state (mem.row=open) moves only when the
+     * controller accepts, which needs a grant: never in a quiet cycle, so the countdown is all that moves. */
     uint64_t n;
     if (m->soc)
         n = !m->bus.busy || m->bus.upgr || m->mc.rmw || m->mc.count < 2 ? 0 : m->mc.count - 1;

@@ -21,8 +21,15 @@ module vm_soc #(
   input  logic        rst_ni,
   input  logic [1:0]  cfg_tlb_repl_i,
   input  logic [1:0]  cfg_l1_repl_i,
-  input  logic [7:0]  cfg_mem_latency_i,
+  input  logic [7:0]  cfg_mem_latency_i,   // fixed latency (cfg_mem_row_open_i = 0)
   input  logic [63:0] cfg_mem_bytes_i,
+  // open-row DRAM timing of the memory controller (rtl/mem/vm_memctl.sv): policy, log2 of the row bytes and
+  // of the banks, row-hit and row-miss latencies
+  input  logic        cfg_mem_row_open_i,
+  input  logic [3:0]  cfg_mem_row_shift_i,
+  input  logic [1:0]  cfg_mem_bank_bits_i,
+  input  logic [7:0]  cfg_mem_row_hit_i,
+  input  logic [7:0]  cfg_mem_row_miss_i,
 
   // per core: request port and CSRs
   input  logic [Cores-1:0]    req_valid_i,
@@ -84,6 +91,8 @@ module vm_soc #(
   output logic [2:0]             obs_bus_grant_type_o,
   output logic [63:0]            obs_bus_grant_addr_o,
   output logic                   obs_bus_mem_write_o,     // the grant writes a line to memory
+  output logic                   obs_bus_mem_row_hit_o,   // open-row timing: the grant's access hit its row
+  output logic                   obs_bus_mem_row_miss_o,  // open-row timing: ... missed it
   output logic                   obs_bus_done_valid_o,
   output logic                   obs_bus_done_shared_o,
   output logic [LineBits-1:0]    obs_bus_done_line_o,
@@ -127,6 +136,7 @@ module vm_soc #(
   logic [LineBits-1:0] mc_req_line, mc_resp_line;
   logic [WordSelW-1:0] mc_req_word;
   logic [7:0]          mc_req_strb;
+  logic                mc_row_hit, mc_row_miss;
 
   for (genvar c = 0; c < Cores; c++) begin : gen_core
     vm_core #(
@@ -277,6 +287,11 @@ module vm_soc #(
     .rst_ni,
     .latency_i    (cfg_mem_latency_i),
     .mem_bytes_i  (cfg_mem_bytes_i),
+    .row_open_i   (cfg_mem_row_open_i),
+    .row_shift_i  (cfg_mem_row_shift_i),
+    .bank_bits_i  (cfg_mem_bank_bits_i),
+    .row_hit_i    (cfg_mem_row_hit_i),
+    .row_miss_i   (cfg_mem_row_miss_i),
     .req_valid_i  (mc_req_valid),
     .req_ready_o  (mc_req_ready),
     .req_addr_i   (mc_req_addr),
@@ -289,7 +304,9 @@ module vm_soc #(
     .req_strb_i   (mc_req_strb),
     .resp_valid_o (mc_resp_valid),
     .resp_line_o  (mc_resp_line),
-    .resp_word_o  (mc_resp_word)
+    .resp_word_o  (mc_resp_word),
+    .row_hit_o    (mc_row_hit),
+    .row_miss_o   (mc_row_miss)
   );
 
   assign obs_bus_grant_valid_o  = snoop_valid;
@@ -298,6 +315,8 @@ module vm_soc #(
   assign obs_bus_grant_type_o   = snoop_valid ? snoop_type : '0;
   assign obs_bus_grant_addr_o   = snoop_valid ? snoop_addr : '0;
   assign obs_bus_mem_write_o    = mc_req_valid && mc_req_write;
+  assign obs_bus_mem_row_hit_o  = mc_row_hit;
+  assign obs_bus_mem_row_miss_o = mc_row_miss;
   assign obs_bus_done_valid_o   = |dones;
   assign obs_bus_done_shared_o  = (|dones) && bus_shared;
   assign obs_bus_done_line_o    = (|dones) ? bus_line : '0;

@@ -64,6 +64,7 @@ static const struct core_field kCoreFields[] = {
 static const struct field kBusFields[] = {
     F(dma_ready),     F(dma_done),      F(buf_rdata),     F(bus_grant_master),
     F(bus_grant_valid), F(bus_grant_type), F(bus_mem_write), F(bus_done_valid), F(bus_done_shared),
+    F(bus_mem_row_hit), F(bus_mem_row_miss),
     F(bus_grant_addr), F(bus_done_word),
     L(bus_done_line, 0), L(bus_done_line, 1), L(bus_done_line, 2), L(bus_done_line, 3),
     L(bus_done_line, 4), L(bus_done_line, 5), L(bus_done_line, 6), L(bus_done_line, 7),
@@ -191,9 +192,10 @@ void vm_obs_format(const struct vm_obs *o, char *buf, size_t len)
     for (unsigned c = 0; c < VM_MAX_CORES && (size_t)n < len; c++)
         n += format_core(&o->core[c], c, buf + n, len - (size_t)n);
     if (o->bus_grant_valid && (size_t)n < len)
-        n += snprintf(buf + n, len - (size_t)n, " BUS grant master %u %s addr=%#" PRIx64 "%s", o->bus_grant_master,
+        n += snprintf(buf + n, len - (size_t)n, " BUS grant master %u %s addr=%#" PRIx64 "%s%s%s", o->bus_grant_master,
                       (const char *[]){"BusRd", "BusRdX", "BusUpgr", "WriteBack", "RdNA", "RMW", "WLI", "?"}[o->bus_grant_type & 7],
-                      o->bus_grant_addr, o->bus_mem_write ? " (memory written)" : "");
+                      o->bus_grant_addr, o->bus_mem_write ? " (memory written)" : "",
+                      o->bus_mem_row_hit ? " row hit" : "", o->bus_mem_row_miss ? " row miss" : "");
     if (o->bus_done_valid && (size_t)n < len)
         snprintf(buf + n, len - (size_t)n, " BUS done%s line[0]=%#" PRIx64, o->bus_done_shared ? " shared" : "",
                  o->bus_done_line[0]);

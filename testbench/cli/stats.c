@@ -44,9 +44,15 @@ void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *wo
     char mode[16], repl[16];
     vm_config_get(cfg, "vm.mode", mode, sizeof mode);
     vm_config_get(cfg, "tlb.repl", repl, sizeof repl);
-    fprintf(f, "vmcosim %s: workload %s, seed %" PRIu64 ", %u core%s, %s, TLB %ux%u %s, mem latency %u\n", engine,
+    char timing[96];
+    if (cfg->mem_row == VM_MEMROW_OPEN)
+        snprintf(timing, sizeof timing, "mem open-row %u banks x %u-byte rows, hit %u / miss %u", cfg->mem_banks,
+                 cfg->mem_row_size, cfg->mem_row_hit, cfg->mem_row_miss);
+    else
+        snprintf(timing, sizeof timing, "mem latency %u", cfg->mem_latency);
+    fprintf(f, "vmcosim %s: workload %s, seed %" PRIu64 ", %u core%s, %s, TLB %ux%u %s, %s\n", engine,
             workload, seed, cfg->cores, cfg->cores > 1 ? "s" : "", mode, cfg->tlb_entries, cfg->tlb_ways, repl,
-            cfg->mem_latency);
+            timing);
     fprintf(f, "  cycles            %12" PRIu64 "   (%.2f M cycles/s)\n", s->run->cycles,
             s->run->seconds > 0 ? (double)s->run->cycles / s->run->seconds / 1e6 : 0.0);
     fprintf(f, "  requests          %12" PRIu64 "   loads %" PRIu64 ", stores %" PRIu64 "\n",
@@ -70,6 +76,11 @@ void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *wo
         fprintf(f, "  page DMA          %12" PRIu64 "   commands, %" PRIu64 " bytes read, %" PRIu64 " bytes written\n",
                 ws->dma_commands, s->run->dma_lines_read * cfg->l1_line,
                 s->run->dma_lines_written * cfg->l1_line);
+        if (cfg->mem_row == VM_MEMROW_OPEN)
+            fprintf(f, "  memory rows       %12" PRIu64 "   accesses, row hits %" PRIu64 ", misses %" PRIu64
+                    " (hit rate %.2f %%)\n", s->run->mem_row_hits + s->run->mem_row_misses, s->run->mem_row_hits,
+                    s->run->mem_row_misses,
+                    100.0 * ratio(s->run->mem_row_hits, s->run->mem_row_hits + s->run->mem_row_misses));
     }
     if (s->run->cores > 1)
         print_cores(f, cfg, s);
@@ -143,6 +154,8 @@ static void write_json(FILE *f, const struct vm_config *cfg, const char *workloa
             v.page_faults, v.zero_fills, v.major_faults, v.cow_faults, v.ad_faults, v.swap_outs, v.swap_ins,
             v.evictions, v.oom_kills, v.segfaults, v.shootdowns, v.free_frames, v.swap_used, v.forks,
             v.has_kernel ? "true" : "false");
+    fprintf(f, "  \"mem\": {\"row_hits\": %" PRIu64 ", \"row_misses\": %" PRIu64 "},\n", s->run->mem_row_hits,
+            s->run->mem_row_misses);
     fprintf(f, "  \"lockstep\": {\"cycles_checked\": %" PRIu64 ", \"mismatches\": %" PRIu64 "},\n",
             s->run->cycles_checked, s->run->mismatches);
     fprintf(f, "  \"seconds\": %.6f\n}\n", s->run->seconds);

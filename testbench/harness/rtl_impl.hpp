@@ -14,6 +14,7 @@
 #include <verilated_fst_c.h>
 
 extern "C" {
+#include <vmcosim/contract.h>
 #include <vmcosim/port.h>
 #include <vmcosim/rtl.h>
 }
@@ -106,8 +107,15 @@ public:
         top_->cfg_tlb_repl_i = cfg->tlb_repl;
         top_->cfg_mem_latency_i = cfg->mem_latency;
         top_->cfg_mem_bytes_i = cfg->mem_bytes;
-        if constexpr (Soc)
+        if constexpr (Soc) {
             top_->cfg_l1_repl_i = cfg->l1_repl;
+            // the memory controller's timing: sizes go in as log2 (powers of two, vm_hwcfg_check)
+            top_->cfg_mem_row_open_i = cfg->mem_row == VM_MEMROW_OPEN;
+            top_->cfg_mem_row_shift_i = log2(cfg->mem_row_size);
+            top_->cfg_mem_bank_bits_i = log2(cfg->mem_banks);
+            top_->cfg_mem_row_hit_i = cfg->mem_row_hit;
+            top_->cfg_mem_row_miss_i = cfg->mem_row_miss;
+        }
         if (waves && waves->path) {
             fst_ = std::make_unique<VerilatedFstC>();
             top_->trace(fst_.get(), 99);
@@ -211,6 +219,14 @@ public:
 private:
     static constexpr unsigned kEntryBits = 97;  // vm_mmu_pkg::TlbEntryW
 
+    static unsigned log2(uint32_t v)
+    {
+        unsigned n = 0;
+        while (v > 1)
+            v >>= 1, n++;
+        return n;
+    }
+
     // A verilated line (VlWide: 32-bit words, least significant first) as 64-bit words.
     template <class W> static void copy_line(const W &line, uint64_t out[8])
     {
@@ -270,6 +286,8 @@ private:
             o->bus_grant_type = t->obs_bus_grant_type_o;
             o->bus_grant_addr = t->obs_bus_grant_addr_o;
             o->bus_mem_write = t->obs_bus_mem_write_o;
+            o->bus_mem_row_hit = t->obs_bus_mem_row_hit_o;
+            o->bus_mem_row_miss = t->obs_bus_mem_row_miss_o;
             o->bus_done_valid = t->obs_bus_done_valid_o;
             o->bus_done_shared = t->obs_bus_done_shared_o;
             o->bus_done_word = t->obs_bus_done_word_o;

@@ -24,6 +24,7 @@ static const char *kModes[] = {"sv39", "sv32", "bare"};
 static const char *kAd[] = {"hw", "fault"};
 static const char *kRepl[] = {"lru", "plru", "fifo", "random"};
 static const char *kPolicy[] = {"fifo", "clock", "aging", "lru", "lfu", "opt"};   /* firmware/kernel.h order */
+static const char *kMemRow[] = {"off", "open"};   /* VM_MEMROW_OFF, VM_MEMROW_OPEN */
 
 static int pick(const char *v, const char *const *names, unsigned n)
 {
@@ -154,6 +155,29 @@ static int p_swap(struct vm_config *c, const char *v)
     c->swap_size = n;
     return 0;
 }
+static int p_mem_row(struct vm_config *c, const char *v)
+{
+    int i = pick(v, kMemRow, 2);
+    if (i < 0) return -1;
+    c->mem_row = (unsigned)i;
+    return 0;
+}
+static int p_mem_banks(struct vm_config *c, const char *v)
+{
+    unsigned n;
+    if (parse_uint(v, 1, VM_MEMROW_MAX_BANKS, &n) || !is_pow2(n)) return -1;
+    c->mem_banks = n;
+    return 0;
+}
+static int p_mem_row_size(struct vm_config *c, const char *v)
+{
+    unsigned n;
+    if (parse_uint(v, VM_MEMROW_MIN_BYTES, VM_MEMROW_MAX_BYTES, &n) || !is_pow2(n)) return -1;
+    c->mem_row_size = n;
+    return 0;
+}
+static int p_row_hit(struct vm_config *c, const char *v) { return parse_uint(v, 1, 255, &c->mem_row_hit); }
+static int p_row_miss(struct vm_config *c, const char *v) { return parse_uint(v, 1, 255, &c->mem_row_miss); }
 
 static void s_cores(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->cores); }
 static void s_mode(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%s", kModes[c->mode]); }
@@ -170,6 +194,11 @@ static void s_latency(const struct vm_config *c, char *b, size_t n) { snprintf(b
 static void s_frames(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->vm_frames); }
 static void s_policy(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%s", kPolicy[c->vm_policy]); }
 static void s_swap(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%" PRIu64, c->swap_size); }
+static void s_mem_row(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%s", kMemRow[c->mem_row]); }
+static void s_mem_banks(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->mem_banks); }
+static void s_mem_row_size(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->mem_row_size); }
+static void s_row_hit(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->mem_row_hit); }
+static void s_row_miss(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->mem_row_miss); }
 
 static const struct key kKeys[] = {
     {"cores", "1", "1..4 (more than 1 needs l1.size > 0)", "number of cores, each with its own MMU and L1", p_cores, s_cores, 0},
@@ -186,7 +215,19 @@ static const struct key kKeys[] = {
     {"l1.repl", "lru", "lru, plru, fifo, random", "L1 replacement", p_l1_repl, s_l1_repl, 1},
     {"mem.size", "64M", "power of two, 64K..64M (suffix K, M)", "physical memory bytes", p_mem_size, s_mem_size,
      0},
-    {"mem.latency", "20", "1..255", "memory access latency in cycles", p_latency, s_latency, 0},
+    {"mem.latency", "20", "1..255", "memory access latency in cycles (mem.row=off; not used with mem.row=open)",
+     p_latency, s_latency, 0},
+    {"mem.row", "off", "off, open (open needs l1.size > 0)",
+     "memory timing: off = mem.latency for every access; open = open-page DRAM (bank = addr / mem.row_size mod "
+     "mem.banks, row = addr / (mem.row_size x mem.banks); an access to its bank's open row costs mem.row_hit, "
+     "any other mem.row_miss and opens its row)", p_mem_row, s_mem_row, 1},
+    {"mem.banks", "4", "1, 2, 4, 8", "DRAM banks, one open row each (mem.row=open)", p_mem_banks, s_mem_banks, 0},
+    {"mem.row_size", "2048", "power of two, 256..8192 (suffix K)",
+     "DRAM row bytes per bank (mem.row=open)", p_mem_row_size, s_mem_row_size, 0},
+    {"mem.row_hit", "8", "1..255", "cycles of a row-buffer hit: CAS only (mem.row=open)", p_row_hit, s_row_hit, 0},
+    {"mem.row_miss", "24", "1..255, at least mem.row_hit",
+     "cycles of a row miss: precharge + activate + CAS; an empty bank after reset too (mem.row=open)", p_row_miss,
+     s_row_miss, 0},
     {"vm.frames", "0", "0 (limited only by memory) or a page count", "resident user pages per process (kernel)",
      p_frames, s_frames, 0},
     {"vm.policy", "fifo", "fifo, clock, aging, lru, lfu, opt (lru, lfu, opt: exact oracles)",
@@ -340,6 +381,11 @@ void vm_config_hw(const struct vm_config *c, struct vm_hwcfg *hw)
     hw->tlb_repl = c->tlb_repl;
     hw->mem_latency = c->mem_latency;
     hw->mem_bytes = c->mem_size;
+    hw->mem_row = c->mem_row;
+    hw->mem_banks = c->mem_banks;
+    hw->mem_row_size = c->mem_row_size;
+    hw->mem_row_hit = c->mem_row_hit;
+    hw->mem_row_miss = c->mem_row_miss;
     hw->l1_size = c->l1_size;
     hw->l1_ways = c->l1_ways;
     hw->l1_line = c->l1_line;

@@ -47,6 +47,8 @@ static void count_bus(struct vm_run_result *r, const struct vm_obs *o)
     if (!o->bus_grant_valid)
         return;
     r->bus[o->bus_grant_type % 7]++;
+    r->mem_row_hits += o->bus_mem_row_hit;   /* the controller accepts at the grant */
+    r->mem_row_misses += o->bus_mem_row_miss;
     /* memory written by a grant that is not the requester's own line: a snooped dirty line supplied */
     r->bus_supplied += o->bus_mem_write && o->bus_grant_type != VM_BUS_WB && o->bus_grant_type != VM_BUS_WLI;
     if (o->bus_grant_master == r->cores) {   /* the DMA engine */

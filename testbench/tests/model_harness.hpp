@@ -82,6 +82,13 @@ struct HarnessCfg {
     uint32_t l1_ways = 2;
     uint32_t l1_line = 64;
     uint32_t l1_repl = VM_REPL_LRU;
+    // Memory controller timing (vm_soc): VM_MEMROW_OFF = mem_latency for every access, VM_MEMROW_OPEN = the
+    // open-row model with these banks, row bytes and hit / miss latencies (the config keys' defaults).
+    uint32_t mem_row = VM_MEMROW_OFF;
+    uint32_t mem_banks = 4;
+    uint32_t mem_row_size = 2048;
+    uint32_t mem_row_hit = 8;
+    uint32_t mem_row_miss = 24;
     // Model builds: run the data-value monitor (include/vmcosim/shadow.h) on every step, as vm_sim does for
     // every engine (lockstep builds always have it); a violation fails the test. Off for model-only tests
     // that poke memory underneath the engines.
@@ -133,6 +140,7 @@ struct BusGrantEv {
     bool mem_write;
     unsigned master = 0;  // 0: the L1, 1: the page DMA engine
     uint64_t line[8] = {};  // the line the grant writes to memory (write-back, WLI, supplied dirty line)
+    bool row_hit = false, row_miss = false;  // mem.row=open: its memory access hit / missed the open row
 };
 // A page DMA command: the cycle whose observation showed dma_ready with our command (accepted), and the cycle
 // whose observation showed dma_done.
@@ -188,6 +196,11 @@ public:
         hw.tlb_repl = c.tlb_repl;
         hw.mem_latency = c.mem_latency;
         hw.mem_bytes = c.mem_bytes;
+        hw.mem_row = c.mem_row;
+        hw.mem_banks = c.mem_banks;
+        hw.mem_row_size = c.mem_row_size;
+        hw.mem_row_hit = c.mem_row_hit;
+        hw.mem_row_miss = c.mem_row_miss;
         if (c.l1_size) {
             hw.l1_size = c.l1_size;
             hw.l1_ways = c.l1_ways;
@@ -571,6 +584,8 @@ private:
         if (o.bus_grant_valid) {
             BusGrantEv g{c, o.bus_grant_type, o.bus_grant_addr, o.bus_mem_write != 0};
             g.master = o.bus_grant_master;
+            g.row_hit = o.bus_mem_row_hit != 0;
+            g.row_miss = o.bus_mem_row_miss != 0;
             for (int i = 0; i < 8; i++)
                 g.line[i] = o.bus_grant_line[i];
             bus_grants.push_back(g);

@@ -68,7 +68,8 @@ TEST(Cli, HelpAndListSucceed)
     EXPECT_EQ(0, l.status);
     for (const char *k : {"seq", "stride", "random", "vm.mode", "vm.ad", "tlb.entries", "tlb.ways", "tlb.repl",
                           "l1.size", "l1.ways", "l1.line", "l1.repl", "mem.size", "mem.latency", "16x16",
-                          "L1 4096x2x64"})
+                          "L1 4096x2x64", "mem.row ", "mem.banks", "mem.row_size", "mem.row_hit", "mem.row_miss",
+                          "not used with mem.row=open"})
         EXPECT_TRUE(contains(l.out, k)) << k;
 }
 
@@ -112,6 +113,26 @@ TEST(Cli, UsageErrorsExitTwo)
         {"run --trace /nonexistent/prog.lackey", "/nonexistent/prog.lackey: cannot open"},
         {"run --workload seq --trace x.lackey", "run needs --workload NAME or --trace FILE"},
         {"run --workload seq --waves /nonexistent/dir/w.fst", "cannot open wave file /nonexistent/dir/w.fst"},
+        // the open-row DRAM timing keys
+        {"run --workload seq --set mem.row=closed", "invalid value 'closed' for mem.row: allowed: off, open"},
+        {"run --workload seq --set mem.row=", "invalid value '' for mem.row: allowed: off, open"},
+        {"run --workload seq --set mem.banks=3", "invalid value '3' for mem.banks: allowed: 1, 2, 4, 8"},
+        {"run --workload seq --set mem.banks=16", "invalid value '16' for mem.banks: allowed: 1, 2, 4, 8"},
+        {"run --workload seq --set mem.banks=0", "invalid value '0' for mem.banks: allowed: 1, 2, 4, 8"},
+        {"run --workload seq --set mem.row_size=128", "invalid value '128' for mem.row_size: allowed: power of two, 256..8192"},
+        {"run --workload seq --set mem.row_size=3000", "invalid value '3000' for mem.row_size: allowed: power of two, 256..8192"},
+        {"run --workload seq --set mem.row_size=16K", "invalid value '16K' for mem.row_size: allowed: power of two, 256..8192"},
+        {"run --workload seq --set mem.row_hit=0", "invalid value '0' for mem.row_hit: allowed: 1..255"},
+        {"run --workload seq --set mem.row_hit=256", "invalid value '256' for mem.row_hit: allowed: 1..255"},
+        {"run --workload seq --set mem.row_miss=0", "invalid value '0' for mem.row_miss: allowed: 1..255, at least mem.row_hit"},
+        {"run --workload seq --set mem.row_miss=x", "invalid value 'x' for mem.row_miss: allowed: 1..255, at least mem.row_hit"},
+        {"run --workload seq --set mem.row_hit=30 --set mem.row_miss=20",
+         "mem.row_miss=20: must be mem.row_hit=30..255 cycles"},
+        {"run --workload seq --set mem.row=open --set mem.row_hit=9 --set mem.row_miss=8",
+         "mem.row_miss=8: must be mem.row_hit=9..255 cycles"},
+        {"run --workload seq --set mem.row=open --set l1.size=0",
+         "mem.row=open models the memory controller of the system (l1.size > 0)"},
+        {"run --workload seq --set mem.row_sise=512", "unknown config key 'mem.row_sise' (did you mean 'mem.row_size'?)"},
     };
     for (const Case &c : cases) {
         Result r = vmcosim(c.args);
@@ -203,6 +224,42 @@ TEST(Cli, StatsJsonHasTheGuideKeysForEveryEngine)
                               "\"tlb\": {\"lookups\":", "\"misses\":", "\"ptw\": {\"walks\":", "\"walk_cycles\":",
                               "\"pte_reads\":", "\"lockstep\": {\"cycles_checked\":", "\"mismatches\": 0"})
             EXPECT_TRUE(contains(j, k)) << engine << ": " << k << "\n" << j;
+    }
+}
+
+TEST(Cli, OpenRowStatsInJsonAndSummary)
+{
+    // mem.row=off (default): the "mem" object is there with zeros and the summary has no row line.
+    std::string json = tmp_path("rows_off.json");
+    Result r = vmcosim("run --engine model --workload random --seed 2 --stats-json " + json + " " + kSmall);
+    ASSERT_EQ(0, r.status) << r.out;
+    std::string j = slurp(json);
+    EXPECT_TRUE(contains(j, "\"mem\": {\"row_hits\": 0, \"row_misses\": 0}")) << j;
+    EXPECT_TRUE(contains(j, "\"mem.row\": \"off\"")) << j;
+    EXPECT_TRUE(contains(r.out, "mem latency 20")) << r.out;
+    EXPECT_FALSE(contains(r.out, "memory rows")) << r.out;
+    // mem.row=open on every engine: counts in the JSON and the summary, the keys in "config"
+    for (const char *engine : {"model", "lockstep"}) {
+        json = tmp_path(std::string("rows_open_") + engine + ".json");
+        r = vmcosim(std::string("run --engine ") + engine + " --workload random --seed 2 --set mem.row=open "
+                    "--set mem.banks=2 --set mem.row_size=1K --set mem.row_hit=5 --set mem.row_miss=17 --stats-json " +
+                    json + " " + kSmall);
+        ASSERT_EQ(0, r.status) << r.out;
+        j = slurp(json);
+        unsigned long long hits = 0, misses = 0;
+        size_t at = j.find("\"mem\": {\"row_hits\": ");
+        ASSERT_NE(std::string::npos, at) << j;
+        ASSERT_EQ(2, std::sscanf(j.c_str() + at, "\"mem\": {\"row_hits\": %llu, \"row_misses\": %llu}", &hits, &misses))
+            << j;
+        EXPECT_GT(hits, 0u) << engine;
+        EXPECT_GT(misses, 0u) << engine;
+        for (const char *k : {"\"mem.row\": \"open\"", "\"mem.banks\": 2", "\"mem.row_size\": 1024",
+                              "\"mem.row_hit\": 5", "\"mem.row_miss\": 17"})
+            EXPECT_TRUE(contains(j, k)) << engine << ": " << k << "\n" << j;
+        EXPECT_TRUE(contains(r.out, "mem open-row 2 banks x 1024-byte rows, hit 5 / miss 17")) << r.out;
+        char line[160];
+        std::snprintf(line, sizeof line, "accesses, row hits %llu, misses %llu", hits, misses);
+        EXPECT_TRUE(contains(r.out, line)) << r.out;
     }
 }
 

@@ -115,6 +115,10 @@ TEST(LockstepFuzz, RandomPortInputsOverRandomMemory)
         {"mem.size=64K", "l1.repl=random"},
         {"mem.size=64K", "l1.size=1024", "l1.ways=1", "l1.line=32", "mem.latency=1"},
         {"mem.size=64K", "l1.size=8192", "l1.ways=4", "l1.repl=plru", "mem.latency=2"},
+        // open-row DRAM timing, addresses anywhere (the controller wraps them at the memory size)
+        {"mem.size=64K", "l1.size=1024", "l1.ways=1", "l1.line=32", "mem.row=open", "mem.banks=2",
+         "mem.row_size=8K", "mem.row_hit=2", "mem.row_miss=2"},
+        {"mem.size=64K", "mem.row=open", "mem.banks=8", "mem.row_size=256", "mem.row_hit=1", "mem.row_miss=3"},
     };
     uint64_t seed = 100;
     for (const auto &sets : configs) {
@@ -309,6 +313,7 @@ TEST(CheckerProof, EveryFieldIsCompared)
     for (size_t off : {offsetof(vm_obs, bus_grant_valid), offsetof(vm_obs, bus_grant_type),
                        offsetof(vm_obs, bus_grant_master), offsetof(vm_obs, bus_mem_write),
                        offsetof(vm_obs, bus_done_valid), offsetof(vm_obs, bus_done_shared),
+                       offsetof(vm_obs, bus_mem_row_hit), offsetof(vm_obs, bus_mem_row_miss),
                        offsetof(vm_obs, bus_grant_addr), offsetof(vm_obs, bus_done_word),
                        offsetof(vm_obs, bus_done_line[0]), offsetof(vm_obs, bus_done_line[7]),
                        offsetof(vm_obs, bus_grant_line[0]), offsetof(vm_obs, bus_grant_line[7]),
