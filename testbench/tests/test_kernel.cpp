@@ -445,3 +445,48 @@ TEST(KernelHost, CopyOnWriteForkIsolatesParentAndChildren)
 }
 
 }  // namespace
+
+namespace {
+
+TEST(KernelFork, ForkCowIsolatesOnEveryCoreCountInLockstep)
+{
+    for (const char *cores : {"cores=1", "cores=2", "cores=4"})
+    for (const char *mode : {"vm.mode=sv39", "vm.mode=sv32"}) {
+        SCOPED_TRACE(std::string(cores) + " " + mode);
+        SimRun r({"mem.size=1M", cores, mode}, "fork-cow", 3, VM_ENGINE_LOCKSTEP);
+        ASSERT_EQ(0, r.go(10000000)) << vm_sim_report(r.sim);
+        char err[512] = "";
+        EXPECT_EQ(0, vm_workload_check(r.wl, err, sizeof err)) << err;
+        EXPECT_EQ(1, vm_workload_done(r.wl));
+        vm_vm_stats v;
+        vm_workload_vm_stats(r.wl, &v);
+        EXPECT_EQ(2u, v.forks);
+        EXPECT_EQ(16u, v.page_faults) << "the parent's first touches; the children fault only copy-on-write";
+        // child a writes 8 odd pages, child b 6, the parent 8 even ones: 22 writes to shared pages, each a COW
+        // fault (a copy, or the last reference made writable)
+        EXPECT_EQ(22u, v.cow_faults);
+        EXPECT_EQ(0u, v.oom_kills);
+    }
+}
+
+TEST(KernelFork, ForkUnderMemoryPressureSwapsAndStaysIsolated)
+{
+    // A budget of 4 resident pages per process: forked pages are evicted and swapped back in while shared.
+    for (const char *p : {"fifo", "clock", "lru"}) {
+        SCOPED_TRACE(p);
+        SimRun r({"mem.size=1M", "cores=2", "vm.frames=4", std::string("vm.policy=") + p}, "fork-cow", 5,
+                 VM_ENGINE_LOCKSTEP);
+        ASSERT_EQ(0, r.go(20000000)) << vm_sim_report(r.sim);
+        char err[512] = "";
+        EXPECT_EQ(0, vm_workload_check(r.wl, err, sizeof err)) << err;
+        EXPECT_EQ(1, vm_workload_done(r.wl));
+        vm_vm_stats v;
+        vm_workload_vm_stats(r.wl, &v);
+        EXPECT_GT(v.swap_ins, 0u);
+        EXPECT_GT(v.evictions, 0u);
+        EXPECT_EQ(v.major_faults, v.swap_ins);
+        EXPECT_EQ(0u, v.swap_used);
+    }
+}
+
+}  // namespace
