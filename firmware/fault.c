@@ -121,6 +121,7 @@ static int fault_in(struct fw_kernel *k, unsigned core, struct fw_proc *p, struc
     if (v->state == VP_ZERO && !write) {   /* a read of a fresh page: the shared zero page, read-only */
         pt_write(k, core, pte_pa, pte_leaf(k, k->zero_pfn, PTE_BIT(R) | PTE_BIT(U) | PTE_BIT(A)));
         k->st.page_faults++;
+        p->window_faults++;
         return 0;
     }
     uint64_t pfn = frame_for(k, core, p);
@@ -145,6 +146,7 @@ static int fault_in(struct fw_kernel *k, unsigned core, struct fw_proc *p, struc
     pt_write(k, core, pte_pa, pte_leaf(k, pfn, user_flags(r, write)));
     make_resident(k, p, v, pfn);
     k->st.page_faults++;
+    p->window_faults++;
     return 0;
 }
 

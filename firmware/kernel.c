@@ -167,15 +167,76 @@ void fw_proc_switch_to(struct fw_kernel *k, unsigned core, struct fw_proc *p)
     hal_csr_write(k->hal, core, VM_CSR_SATP, satp);
 }
 
+/* Thrashing detection: the window of this access; at its end, PFF and working set. */
+static void window_account(struct fw_kernel *k, struct fw_proc *p, struct vpage *v)
+{
+    if (v && v->ws_window != p->window + 1) {
+        v->ws_window = p->window + 1;
+        p->window_ws++;
+    }
+    if (++p->window_accesses < FW_PFF_WINDOW)
+        return;
+    p->last_pff = p->window_faults * 1000 / p->window_accesses;
+    p->last_ws = p->window_ws;
+    k->st.pff_windows++;
+    k->st.thrashing_windows += p->last_pff > FW_PFF_THRASH;
+    k->st.pff_max = p->last_pff > k->st.pff_max ? p->last_pff : k->st.pff_max;
+    k->st.ws_max = p->last_ws > k->st.ws_max ? p->last_ws : k->st.ws_max;
+    p->window++;
+    p->window_accesses = p->window_faults = p->window_ws = 0;
+}
+
 void fw_proc_accessed(struct fw_kernel *k, struct fw_proc *p, uint64_t va)
 {
-    (void)k;
     p->accesses++;
     struct vpage *v = vpage_find(p, va >> 12);
     if (v && v->state == VP_RESIDENT) {
         v->last_use = p->accesses;
         v->uses++;
     }
+    window_account(k, p, v);
+}
+
+void fw_proc_pff(const struct fw_proc *p, uint64_t *pff, uint64_t *ws)
+{
+    *pff = p->last_pff;
+    *ws = p->last_ws;
+}
+
+int fw_proc_pin(struct fw_kernel *k, unsigned core, struct fw_proc *p, uint64_t va)
+{
+    bool writable = false;
+    for (unsigned i = 0; i < p->nregions; i++)
+        if (va >= p->regions[i].start && va < p->regions[i].end)
+            writable = p->regions[i].writable;
+    if (!writable || (va & 7))
+        return -1;
+    /* A private writable resident page: whatever it is now (absent, swapped, zero page, shared COW), a write
+     * fault makes it so; at most two faults (e.g. A/D after a swap-in). */
+    for (int tries = 0; tries < 3; tries++) {
+        struct vpage *v = vpage_find(p, va >> 12);
+        if (v && v->state == VP_RESIDENT) {
+            uint64_t pa = pt_leaf(k, core, p, va, false), pte = pa ? pt_read(k, core, pa) : 0;
+            if ((pte & (1u << VM_PTE_W)) && !(pte & FW_PTE_COW)) {
+                v->pins++;
+                k->st.pins++;
+                return 0;
+            }
+        }
+        if (fw_trap(k, core, p, VM_CAUSE_STORE_PAGE_FAULT, va))
+            return -1;
+    }
+    return -1;
+}
+
+int fw_proc_unpin(struct fw_kernel *k, struct fw_proc *p, uint64_t va)
+{
+    struct vpage *v = vpage_find(p, va >> 12);
+    if (!v || !v->pins)
+        return -1;
+    v->pins--;
+    k->st.pins--;
+    return 0;
 }
 
 int fw_proc_read(struct fw_kernel *k, unsigned core, struct fw_proc *p, uint64_t va, uint64_t *value)
@@ -208,6 +269,7 @@ void fw_proc_exit(struct fw_kernel *k, unsigned core, struct fw_proc *p)
     (void)core;
     for (size_t i = 0; i < p->npages; i++) {
         struct vpage *v = &p->pages[i];
+        k->st.pins -= v->pins;   /* exit drops the process's pins */
         if (v->state == VP_RESIDENT)
             frame_put(k, v->pfn);
         else if (v->state == VP_SWAPPED)

@@ -40,7 +40,16 @@ struct fw_stats {
     uint64_t pt_pages;       /* page-table pages in use */
     uint64_t kernel_calls;   /* traps, process creations and exits served */
     uint64_t forks, cow_copies, cow_reuses;   /* cow_faults = copies + reuses (the last reference kept) */
+    /* Thrashing detection: page-fault frequency per window of FW_PFF_WINDOW accesses of a process, and the
+     * working set (distinct pages accessed in the window). */
+    uint64_t pff_windows, thrashing_windows;   /* windows seen; of them with PFF above FW_PFF_THRASH */
+    uint64_t pff_max;                          /* highest PFF in faults per 1000 accesses */
+    uint64_t ws_max;                           /* largest working set of a window, in pages */
+    uint64_t pins;                             /* pages pinned now */
 };
+
+#define FW_PFF_WINDOW 64    /* accesses per thrashing-detection window */
+#define FW_PFF_THRASH 250   /* faults per 1000 accesses above which a window counts as thrashing */
 
 struct fw_kernel;
 struct fw_proc;
@@ -69,6 +78,15 @@ void fw_proc_accessed(struct fw_kernel *k, struct fw_proc *p, uint64_t va);
  * swap slot, or zero for a page never written. Returns 0, or -1 when va is outside p's regions or a read
  * failed (like reading /proc/PID/mem). */
 int fw_proc_read(struct fw_kernel *k, unsigned core, struct fw_proc *p, uint64_t va, uint64_t *value);
+/* Pins the page of va (8-byte aligned, inside p's regions): faults it in as a write if it is not a private
+ * resident page yet, then it is never evicted until unpinned (pins nest). Returns 0, or -1 when va is
+ * outside the regions (or read-only) or no frame could be found (p is then killed, as by fw_trap). */
+int fw_proc_pin(struct fw_kernel *k, unsigned core, struct fw_proc *p, uint64_t va);
+/* Drops one pin of va's page. Returns 0, or -1 when it was not pinned. */
+int fw_proc_unpin(struct fw_kernel *k, struct fw_proc *p, uint64_t va);
+/* The process's latest page-fault frequency (faults per 1000 accesses of its last complete window) and
+ * working set (pages), 0 before its first window ends. */
+void fw_proc_pff(const struct fw_proc *p, uint64_t *pff, uint64_t *ws);
 /* A copy-on-write child of parent (same regions; resident pages shared read-only, swapped pages copied to
  * slots of its own; every TLB forgets the parent's writable translations). NULL when out of frames or swap. */
 struct fw_proc *fw_fork(struct fw_kernel *k, unsigned core, struct fw_proc *parent);

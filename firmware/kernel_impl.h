@@ -24,6 +24,7 @@ struct vpage {
     uint64_t uses;        /* accesses while resident (lfu) */
     uint8_t age;          /* aging counter (aging) */
     unsigned pins;        /* pinned (never evicted) while > 0 */
+    uint64_t ws_window;   /* the thrashing-detection window of its last access (+1; 0: never) */
 };
 
 struct region {
@@ -47,6 +48,8 @@ struct fw_proc {
     size_t nfuture;
     uint64_t accesses;    /* accesses so far (the position in future) */
     size_t clock_hand;
+    uint64_t window, window_accesses, window_faults, window_ws;   /* thrashing detection */
+    uint64_t last_pff, last_ws;
     bool killed;
     char report[256];
 };

@@ -67,6 +67,7 @@ struct vm_vm_stats {
     uint64_t page_faults, zero_fills, major_faults, cow_faults, ad_faults;
     uint64_t swap_outs, swap_ins, evictions, oom_kills, segfaults, shootdowns;
     uint64_t free_frames, swap_used, forks;
+    uint64_t pff_windows, thrashing_windows, pff_max, ws_max;   /* thrashing detection (firmware/kernel.h) */
     bool has_kernel;
 };
 void vm_workload_vm_stats(const struct vm_workload *w, struct vm_vm_stats *out);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "firmware/kernel.h"
 #include <vmcosim/contract.h>
 
 static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : 0.0; }
@@ -104,6 +105,9 @@ void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *wo
         fprintf(f, "  kernel: evictions %12" PRIu64 "   swap outs %" PRIu64 ", swap ins %" PRIu64 ", OOM kills %" PRIu64
                 ", segfaults %" PRIu64 ", shootdowns %" PRIu64 ", free frames %" PRIu64 "\n", v.evictions, v.swap_outs,
                 v.swap_ins, v.oom_kills, v.segfaults, v.shootdowns, v.free_frames);
+        fprintf(f, "  kernel: thrashing %12" PRIu64 "   of %" PRIu64 " windows of %d accesses above %d faults per 1000; "
+                "highest %" PRIu64 " per 1000, largest working set %" PRIu64 " pages\n", v.thrashing_windows,
+                v.pff_windows, FW_PFF_WINDOW, FW_PFF_THRASH, v.pff_max, v.ws_max);
     }
     if (!strcmp(engine, "lockstep"))
         fprintf(f, "  lockstep          %12" PRIu64 "   cycles checked, %" PRIu64 " mismatches\n",
@@ -154,6 +158,9 @@ static void write_json(FILE *f, const struct vm_config *cfg, const char *workloa
             v.page_faults, v.zero_fills, v.major_faults, v.cow_faults, v.ad_faults, v.swap_outs, v.swap_ins,
             v.evictions, v.oom_kills, v.segfaults, v.shootdowns, v.free_frames, v.swap_used, v.forks,
             v.has_kernel ? "true" : "false");
+    fprintf(f, "  \"thrashing\": {\"windows\": %" PRIu64 ", \"thrashing_windows\": %" PRIu64
+            ", \"pff_max_per_1000\": %" PRIu64 ", \"working_set_max\": %" PRIu64 "},\n", v.pff_windows,
+            v.thrashing_windows, v.pff_max, v.ws_max);
     fprintf(f, "  \"mem\": {\"row_hits\": %" PRIu64 ", \"row_misses\": %" PRIu64 "},\n", s->run->mem_row_hits,
             s->run->mem_row_misses);
     fprintf(f, "  \"lockstep\": {\"cycles_checked\": %" PRIu64 ", \"mismatches\": %" PRIu64 "},\n",

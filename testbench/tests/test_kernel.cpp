@@ -490,3 +490,63 @@ TEST(KernelFork, ForkUnderMemoryPressureSwapsAndStaysIsolated)
 }
 
 }  // namespace
+
+namespace {
+
+TEST(KernelHost, PinnedPagesAreNeverEvicted)
+{
+    HostKernel h(2, FW_POLICY_FIFO, 16 << 12);
+    uint64_t free_after_boot = fw_kernel_free_frames(h.k);
+    fw_proc *p = fw_proc_create(h.k, 0);
+    const uint64_t base = 0x10000000;
+    ASSERT_EQ(0, fw_proc_add_region(p, base, 8 << 12, true));
+    ASSERT_EQ(0, fw_proc_add_region(p, base + (16 << 12), 1 << 12, false));
+    fw_proc_switch_to(h.k, 0, p);
+    uint64_t root = satp_root(h.host, h.hal);
+    EXPECT_EQ(-1, fw_proc_pin(h.k, 0, p, base + (16 << 12))) << "a read-only page cannot be pinned for writing";
+    EXPECT_FALSE(fw_proc_killed(p));
+    ASSERT_EQ(0, fw_proc_pin(h.k, 0, p, base));   // faults page 0 in
+    uint64_t pinned_pa = h.translate(root, base);
+    ASSERT_NE(0u, pinned_pa);
+    for (uint64_t i = 1; i < 8; i++)   // FIFO would evict page 0 first; the pin keeps it
+        ASSERT_EQ(0, fw_trap(h.k, 0, p, VM_CAUSE_STORE_PAGE_FAULT, base + (i << 12))) << fw_proc_report(p);
+    EXPECT_EQ(pinned_pa, h.translate(root, base)) << "the pinned page stayed in its frame";
+    fw_stats st;
+    fw_kernel_stats(h.k, &st);
+    EXPECT_EQ(6u, st.evictions) << "every other page went round the one unpinned frame";
+    EXPECT_EQ(1u, st.pins);
+    // with every resident page pinned and the budget full, a new page cannot be brought in: OOM, no eviction
+    ASSERT_EQ(0, fw_proc_pin(h.k, 0, p, base + (7 << 12)));
+    EXPECT_EQ(-1, fw_trap(h.k, 0, p, VM_CAUSE_STORE_PAGE_FAULT, base + (3 << 12)));
+    EXPECT_NE(nullptr, strstr(fw_proc_report(p), "out of memory")) << fw_proc_report(p);
+    EXPECT_EQ(pinned_pa, h.translate(root, base));
+    EXPECT_EQ(0, fw_proc_unpin(h.k, p, base));
+    EXPECT_EQ(-1, fw_proc_unpin(h.k, p, base)) << "not pinned any more";
+    fw_proc_exit(h.k, 0, p);
+    fw_kernel_stats(h.k, &st);
+    EXPECT_EQ(0u, st.pins) << "exit drops the remaining pin";
+    EXPECT_EQ(free_after_boot, fw_kernel_free_frames(h.k));
+    EXPECT_EQ(0u, fw_kernel_swap_used(h.k));
+}
+
+TEST(KernelThrashing, PageFaultFrequencyAndWorkingSetPerWindow)
+{
+    // A cycle over 5 pages: with 4 frames under LRU every access faults (thrashing: PFF 1000 per 1000); with
+    // 5 frames only the 5 first touches fault, in the first window (5 of 64 accesses: 78 per 1000).
+    std::vector<uint64_t> cyc;
+    for (int i = 0; i < 128; i++)
+        cyc.push_back(i % 5);
+    vm_vm_stats four = run_refs(cyc, 4, "lru", VM_ENGINE_MODEL).vm, five = run_refs(cyc, 5, "lru", VM_ENGINE_MODEL).vm;
+    EXPECT_EQ(128u, four.page_faults);
+    EXPECT_EQ(2u, four.pff_windows);
+    EXPECT_EQ(2u, four.thrashing_windows);
+    EXPECT_EQ(1000u, four.pff_max);
+    EXPECT_EQ(5u, four.ws_max);
+    EXPECT_EQ(5u, five.page_faults);
+    EXPECT_EQ(2u, five.pff_windows);
+    EXPECT_EQ(0u, five.thrashing_windows);
+    EXPECT_EQ(5u * 1000 / 64, five.pff_max);
+    EXPECT_EQ(5u, five.ws_max);
+}
+
+}  // namespace

@@ -677,7 +677,8 @@ static void vm_stats(void *st, struct vm_vm_stats *out)
         .cow_faults = s.cow_faults, .ad_faults = s.ad_faults, .swap_outs = s.swap_outs, .swap_ins = s.swap_ins,
         .evictions = s.evictions, .oom_kills = s.oom_kills, .segfaults = s.segfaults, .shootdowns = s.shootdowns,
         .free_frames = fw_kernel_free_frames(o->kernel), .swap_used = fw_kernel_swap_used(o->kernel),
-        .forks = s.forks, .has_kernel = true,
+        .forks = s.forks, .pff_windows = s.pff_windows, .thrashing_windows = s.thrashing_windows,
+        .pff_max = s.pff_max, .ws_max = s.ws_max, .has_kernel = true,
     };
 }
 
