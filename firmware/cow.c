@@ -28,6 +28,14 @@ static int fork_page(struct fw_kernel *k, unsigned core, struct fw_proc *parent,
         return -1;
     if (pv->state == VP_ZERO)
         return 0;   /* the child faults it in from the zero page itself */
+    if (pv->state == VP_SHARED) {   /* a shared segment: the child maps the same frame read-write */
+        uint64_t ppa = pt_leaf(k, core, parent, va, false), spa = pt_leaf(k, core, child, va, true);
+        if (!ppa || !spa)
+            return -1;
+        pt_write(k, core, spa, pt_read(k, core, ppa));
+        *cv = *pv;
+        return 0;
+    }
     uint64_t cpa = pt_leaf(k, core, child, va, true);
     if (!cpa)
         return -1;
@@ -62,6 +70,9 @@ struct fw_proc *fw_fork(struct fw_kernel *k, unsigned core, struct fw_proc *pare
         return NULL;
     memcpy(child->regions, parent->regions, sizeof parent->regions);
     child->nregions = parent->nregions;
+    for (unsigned i = 0; i < child->nregions; i++)
+        if (child->regions[i].shm)
+            shm_get(child->regions[i].shm);
     for (size_t i = 0; i < parent->npages; i++) {
         if (fork_page(k, core, parent, child, &parent->pages[i])) {
             flush_asid(k, parent);

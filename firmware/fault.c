@@ -217,6 +217,10 @@ int fw_trap(struct fw_kernel *k, unsigned core, struct fw_proc *p, unsigned caus
         return -1;
     }
     uint64_t pte = pt_read(k, core, pte_pa);
+    if (r->shm && !(pte & PTE_BIT(V))) {
+        int src = shm_fault(k, core, p, r, v, pte_pa);
+        return src ? src : (hal_failed(k->hal) ? -1 : 0);
+    }
     int rc = (pte & PTE_BIT(V)) ? fault_present(k, core, p, v, r, pte_pa, pte, write)
                                 : fault_in(k, core, p, v, r, pte_pa, write);
     if (!rc && hal_failed(k->hal)) {

@@ -52,7 +52,8 @@ struct fw_kernel *fw_kernel_new(const struct fw_config *cfg, struct fw_hal *hal,
         snprintf(err, errlen, "cannot manage %llu frames", (unsigned long long)frames);
         goto fail;
     }
-    if (!(k->proc_cache = fw_slab_cache_new(k->buddy, "fw_proc", sizeof(struct fw_proc), 0))) {
+    if (!(k->proc_cache = fw_slab_cache_new(k->buddy, "fw_proc", sizeof(struct fw_proc), 0)) ||
+        !(k->shm_cache = fw_slab_cache_new(k->buddy, "fw_shm", sizeof(struct fw_shm), 0))) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
@@ -86,7 +87,12 @@ void fw_kernel_free(struct fw_kernel *k)
         return;
     while (k->procs)   /* processes still alive when the run stopped: host state only */
         proc_release(k, k->procs);
+    while (k->shms) {
+        k->shms->refs = 1;
+        shm_put(k, k->shms);
+    }
     fw_slab_cache_destroy(k->proc_cache);
+    fw_slab_cache_destroy(k->shm_cache);
     fw_buddy_destroy(k->buddy);
     swap_close(&k->swap);
     free(k->frame_refs);
@@ -143,7 +149,7 @@ int fw_proc_add_region(struct fw_proc *p, uint64_t va, uint64_t len, bool writab
     for (unsigned i = 0; i < p->nregions; i++)
         if (va < p->regions[i].end && p->regions[i].start < va + len)
             return -1;
-    p->regions[p->nregions++] = (struct region){va, va + len, writable};
+    p->regions[p->nregions++] = (struct region){va, va + len, writable, NULL};
     return 0;
 }
 
@@ -251,7 +257,7 @@ int fw_proc_read(struct fw_kernel *k, unsigned core, struct fw_proc *p, uint64_t
     if (!v || v->state == VP_ZERO)
         return 0;
     if (v->state == VP_SWAPPED)
-        return swap_peek(&k->swap, v->slot, (unsigned)((va & 0xFFF) >> 3), value);
+        return swap_peek(&k->swap, v->slot, (unsigned)((va & 0xFFF) >> 3), value);   /* VP_SHARED: its frame */
     *value = hal_load(k->hal, core, (v->pfn << 12) | (va & 0xFFF), 3);
     return hal_failed(k->hal) ? -1 : 0;
 }
@@ -277,6 +283,9 @@ void fw_proc_exit(struct fw_kernel *k, unsigned core, struct fw_proc *p)
     }
     for (size_t i = 0; i < p->ntables; i++)
         frame_free(k, p->tables[i]);
+    for (unsigned i = 0; i < p->nregions; i++)
+        if (p->regions[i].shm)
+            shm_put(k, p->regions[i].shm);
     k->st.pt_pages -= p->ntables;
     proc_release(k, p);
 }

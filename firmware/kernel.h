@@ -46,6 +46,7 @@ struct fw_stats {
     uint64_t pff_max;                          /* highest PFF in faults per 1000 accesses */
     uint64_t ws_max;                           /* largest working set of a window, in pages */
     uint64_t pins;                             /* pages pinned now */
+    uint64_t shm_segments;                     /* shared segments alive */
 };
 
 #define FW_PFF_WINDOW 64    /* accesses per thrashing-detection window */
@@ -53,6 +54,7 @@ struct fw_stats {
 
 struct fw_kernel;
 struct fw_proc;
+struct fw_shm;
 
 /* Host-side setup: the buddy allocator over memory, the swap device. Nothing touches the hardware until
  * fw_kernel_boot. Returns NULL with a reason in err. */
@@ -78,6 +80,13 @@ void fw_proc_accessed(struct fw_kernel *k, struct fw_proc *p, uint64_t va);
  * swap slot, or zero for a page never written. Returns 0, or -1 when va is outside p's regions or a read
  * failed (like reading /proc/PID/mem). */
 int fw_proc_read(struct fw_kernel *k, unsigned core, struct fw_proc *p, uint64_t va, uint64_t *value);
+/* A shared memory segment of `pages` pages (frames come on first touch). The caller holds one reference
+ * (fw_shm_release drops it); every attach holds another until its process exits. NULL when out of memory. */
+struct fw_shm *fw_shm_create(struct fw_kernel *k, uint64_t pages);
+void fw_shm_release(struct fw_kernel *k, struct fw_shm *s);
+/* Maps segment s read-write into p at va (page aligned) as a region of its own. Returns 0, or -1 as
+ * fw_proc_add_region. */
+int fw_shm_attach(struct fw_kernel *k, struct fw_proc *p, struct fw_shm *s, uint64_t va);
 /* Pins the page of va (8-byte aligned, inside p's regions): faults it in as a write if it is not a private
  * resident page yet, then it is never evicted until unpinned (pins nest). Returns 0, or -1 when va is
  * outside the regions (or read-only) or no frame could be found (p is then killed, as by fw_trap). */

@@ -13,7 +13,7 @@
 #define FW_PTE_COW (1u << 8)
 
 /* A user page the process has touched, wherever it is now. */
-enum vpage_state { VP_ZERO, VP_RESIDENT, VP_SWAPPED };
+enum vpage_state { VP_ZERO, VP_RESIDENT, VP_SWAPPED, VP_SHARED /* a shared segment's frame */ };
 struct vpage {
     uint64_t vpn;
     enum vpage_state state;
@@ -30,6 +30,14 @@ struct vpage {
 struct region {
     uint64_t start, end;  /* [start, end) */
     bool writable;
+    struct fw_shm *shm;   /* an attached shared segment, or NULL (anonymous) */
+};
+
+struct fw_shm {
+    uint64_t pages;
+    uint64_t *pfn;        /* per page: its frame, 0 until first touched */
+    unsigned refs;
+    struct fw_shm *next;  /* the kernel's list */
 };
 
 struct fw_proc {
@@ -71,6 +79,8 @@ struct fw_kernel {
     struct fw_buddy *buddy;
     struct fw_slab_cache *proc_cache;   /* struct fw_proc objects (their frames come from the buddy) */
     struct fw_proc *procs;              /* live processes */
+    struct fw_slab_cache *shm_cache;    /* struct fw_shm objects */
+    struct fw_shm *shms;                /* live segments */
     uint16_t *frame_refs;               /* per frame: mappings of a user page (copy-on-write sharing) */
     uint64_t nframes;
     uint64_t zero_pfn;
@@ -116,6 +126,11 @@ const struct fw_policy_ops *policy_get(enum fw_policy p);
 struct vpage *vpage_find(struct fw_proc *p, uint64_t vpn);
 struct vpage *vpage_add(struct fw_proc *p, uint64_t vpn);
 uint64_t frame_for(struct fw_kernel *k, unsigned core, struct fw_proc *p);
+/* shm.c */
+void shm_get(struct fw_shm *s);
+void shm_put(struct fw_kernel *k, struct fw_shm *s);
+int shm_fault(struct fw_kernel *k, unsigned core, struct fw_proc *p, const struct region *r, struct vpage *v,
+              uint64_t pte_pa);
 /* cow.c: a write to a copy-on-write page (PTE at pte_pa). Returns 0, or -1 when no frame is left. */
 int cow_fault(struct fw_kernel *k, unsigned core, struct fw_proc *p, struct vpage *v, uint64_t pte_pa, uint64_t pte,
               uint64_t (*frame_for)(struct fw_kernel *, unsigned, struct fw_proc *));

@@ -550,3 +550,53 @@ TEST(KernelThrashing, PageFaultFrequencyAndWorkingSetPerWindow)
 }
 
 }  // namespace
+
+namespace {
+
+TEST(KernelHost, SharedSegmentsAreSharedAcrossProcessesAndForks)
+{
+    HostKernel h(2, FW_POLICY_FIFO, 16 << 12);
+    uint64_t free_after_boot = fw_kernel_free_frames(h.k);
+    fw_shm *s = fw_shm_create(h.k, 4);
+    ASSERT_NE(nullptr, s);
+    fw_proc *a = fw_proc_create(h.k, 0), *b = fw_proc_create(h.k, 0);
+    ASSERT_EQ(0, fw_shm_attach(h.k, a, s, 0x30000000));
+    ASSERT_EQ(0, fw_shm_attach(h.k, b, s, 0x50000000));   // another address in b
+    ASSERT_EQ(0, fw_proc_add_region(a, 0x10000000, 8 << 12, true));
+    auto pa_of = [&](fw_proc *p, uint64_t va) {
+        fw_proc_switch_to(h.k, 0, p);
+        return h.translate(satp_root(h.host, h.hal), va);
+    };
+    ASSERT_EQ(0, fw_trap(h.k, 0, a, VM_CAUSE_STORE_PAGE_FAULT, 0x30001000));
+    uint64_t pa = pa_of(a, 0x30001000);
+    ASSERT_NE(0u, pa);
+    h.mem[pa / 8 + 3] = 0xFEED;   // a's store
+    ASSERT_EQ(0, fw_trap(h.k, 0, b, VM_CAUSE_LOAD_PAGE_FAULT, 0x50001018));
+    EXPECT_EQ(pa, pa_of(b, 0x50001000)) << "one frame, mapped in both";
+    uint64_t v = 0;
+    EXPECT_EQ(0, fw_proc_read(h.k, 0, b, 0x50001018, &v));
+    EXPECT_EQ(0xFEEDu, v);
+    // a's private pages are evicted under its 2-page budget; the shared page is not part of it
+    for (uint64_t i = 0; i < 8; i++)
+        ASSERT_EQ(0, fw_trap(h.k, 0, a, VM_CAUSE_STORE_PAGE_FAULT, 0x10000000 + (i << 12))) << fw_proc_report(a);
+    EXPECT_EQ(pa, pa_of(a, 0x30001000));
+    // a fork shares the segment (not copy-on-write): the child's store is the parent's
+    fw_proc *c = fw_fork(h.k, 0, a);
+    ASSERT_NE(nullptr, c);
+    EXPECT_EQ(pa, pa_of(c, 0x30001000));
+    fw_proc_exit(h.k, 0, a);
+    fw_proc_exit(h.k, 0, b);
+    fw_shm_release(h.k, s);
+    EXPECT_EQ(0, fw_proc_read(h.k, 0, c, 0x30001018, &v));
+    EXPECT_EQ(0xFEEDu, v) << "the segment lives while the child holds it";
+    fw_stats st;
+    fw_kernel_stats(h.k, &st);
+    EXPECT_EQ(1u, st.shm_segments);
+    fw_proc_exit(h.k, 0, c);
+    fw_kernel_stats(h.k, &st);
+    EXPECT_EQ(0u, st.shm_segments);
+    EXPECT_EQ(free_after_boot, fw_kernel_free_frames(h.k)) << "the segment's frames went with its last reference";
+    EXPECT_EQ(0u, fw_kernel_swap_used(h.k));
+}
+
+}  // namespace
