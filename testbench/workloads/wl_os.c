@@ -32,8 +32,13 @@
 #define SLICE 32                 /* accesses per time slice */
 #define FORK_PAGES 16
 #define FORK_BASE 0x40000000ull
+#define SHM_VA 0x60000000ull
+#define SHM_WORDS 16             /* shared counters: two lines of the segment's first page */
+#define SHARED_ROUNDS 400
 
-enum step_kind { ST_STORE, ST_CHECK, ST_FORK, ST_EXIT };
+/* ST_SSTORE/ST_SLOAD: a word of the shared segment (va), written with the next value of that word's counter
+ * / read and checked to lie between the last value this process saw there and the last value issued. */
+enum step_kind { ST_STORE, ST_CHECK, ST_FORK, ST_EXIT, ST_SSTORE, ST_SLOAD };
 struct step {
     enum step_kind kind;
     uint64_t va;        /* ST_STORE, ST_CHECK */
@@ -81,6 +86,10 @@ struct os {
     struct script scripts[MAX_SCRIPTS];
     unsigned nscripts;
     uint64_t region_va, region_len;
+    unsigned initial;            /* scripts 0..initial-1 start as processes at boot */
+    uint64_t shm_pages;          /* a shared segment every initial process attaches at SHM_VA */
+    uint64_t issued[SHM_WORDS];  /* the last value issued to each shared word */
+    uint64_t seen[MAX_PROCS][SHM_WORDS];
     bool opt_future;             /* give the root process its future (refs) */
     unsigned run_cores;          /* cores that run processes */
     struct uproc procs[MAX_PROCS];
@@ -207,10 +216,20 @@ static int boot(struct os *o, unsigned core)
     if (fw_kernel_boot(o->kernel, core))
         return -1;
     o->boot_free = fw_kernel_free_frames(o->kernel);
-    int p = proc_new(o, 0);
-    if (p < 0 || !(o->procs[p].kp = fw_proc_create(o->kernel, core)) ||
-        fw_proc_add_region(o->procs[p].kp, o->region_va, o->region_len, true))
+    struct fw_shm *shm = o->shm_pages ? fw_shm_create(o->kernel, o->shm_pages) : NULL;
+    if (o->shm_pages && !shm)
         return -1;
+    for (unsigned i = 0; i < o->initial; i++) {
+        int q = proc_new(o, i);
+        if (q < 0 || !(o->procs[q].kp = fw_proc_create(o->kernel, core)) ||
+            fw_proc_add_region(o->procs[q].kp, o->region_va, o->region_len, true) ||
+            (shm && fw_shm_attach(o->kernel, o->procs[q].kp, shm, SHM_VA)))
+            return -1;
+        ready_push(o, (unsigned)q);
+    }
+    if (shm)
+        fw_shm_release(o->kernel, shm);   /* the processes hold it now */
+    int p = 0;
     if (o->opt_future) {
         const struct script *s = &o->scripts[0];
         uint64_t *f = malloc(s->n * sizeof *f);
@@ -223,7 +242,6 @@ static int boot(struct os *o, unsigned core)
         if (rc)
             return -1;
     }
-    ready_push(o, (unsigned)p);
     return 0;
 }
 
@@ -372,7 +390,14 @@ static void next_user(struct os *o, unsigned core, struct vm_action *a)
         o->inflight[core] = true;
         break;
     case ST_CHECK:
+    case ST_SLOAD:
         *a = (struct vm_action){.kind = VM_ACT_REQ, .op = VM_OP_LOAD, .size = 3, .addr = st->va};
+        o->inflight[core] = true;
+        break;
+    case ST_SSTORE:   /* issued before it is performed: a reader may see it before our response */
+        o->stored[core] = ++o->issued[(st->va - SHM_VA) / 8 % SHM_WORDS];
+        *a = (struct vm_action){.kind = VM_ACT_REQ, .op = VM_OP_STORE, .size = 3, .addr = st->va,
+                                .wdata = o->stored[core]};
         o->inflight[core] = true;
         break;
     case ST_FORK:
@@ -444,7 +469,19 @@ static void response(void *st, unsigned core, const struct vm_core_obs *r)
         request(o, core, JOB_TRAP, p, r->resp_cause, r->resp_tval);
         return;
     }
-    if (s->kind == ST_STORE) {
+    if (s->kind == ST_SSTORE || s->kind == ST_SLOAD) {
+        unsigned w = (unsigned)((s->va - SHM_VA) / 8 % SHM_WORDS);
+        uint64_t v = s->kind == ST_SLOAD ? r->resp_rdata : o->stored[core];
+        if (v < o->seen[p][w] || v > o->issued[w]) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "process %u read %llu from shared word %u, but it had seen %llu and only "
+                     "%llu was ever written (coherence broken)", fw_proc_pid(u->kp), (unsigned long long)v, w,
+                     (unsigned long long)o->seen[p][w], (unsigned long long)o->issued[w]);
+            fail(o, msg);
+        }
+        o->seen[p][w] = v;
+        o->checked_loads += s->kind == ST_SLOAD;
+    } else if (s->kind == ST_STORE) {
         if (kv_set(u, s->va, o->stored[core]))
             fail(o, "out of host memory");
     } else {
@@ -575,6 +612,7 @@ static void *create_refs(const struct vm_config *cfg, uint64_t seed, const char 
     if (!o)
         return NULL;
     o->nscripts = 1;
+    o->initial = 1;
     o->opt_future = true;
     o->run_cores = 1;   /* one process, on core 0 */
     if (parse_refs(o, arg, err, errlen) || os_start_kernel(o, err, errlen)) {
@@ -601,6 +639,7 @@ static void *create_fork_cow(const struct vm_config *cfg, uint64_t seed, const c
         return NULL;
     struct script *parent = &o->scripts[0], *a = &o->scripts[1], *b = &o->scripts[2];
     o->nscripts = 3;
+    o->initial = 1;
     o->region_va = FORK_BASE;
     o->region_len = (uint64_t)FORK_PAGES << 12;
     /* parent: write every page, fork two children, write the even pages, read everything */
@@ -611,6 +650,37 @@ static void *create_fork_cow(const struct vm_config *cfg, uint64_t seed, const c
     bad = bad || add_pages(a, ST_CHECK, 0, 1) || add_pages(a, ST_STORE, 1, 2) || add_pages(a, ST_CHECK, 0, 1);
     /* child b: write every third page, read everything */
     bad = bad || add_pages(b, ST_STORE, 0, 3) || add_pages(b, ST_CHECK, 0, 1);
+    if (bad || os_start_kernel(o, err, errlen)) {
+        if (bad)
+            snprintf(err, errlen, "out of memory");
+        destroy(o);
+        return NULL;
+    }
+    return o;
+}
+
+static void *create_shared(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
+{
+    (void)arg;
+    struct os *o = os_new(cfg, seed, "shared", err, errlen);
+    if (!o)
+        return NULL;
+    struct script *prod = &o->scripts[0], *cons = &o->scripts[1];
+    o->nscripts = o->initial = 2;
+    o->shm_pages = 2;
+    o->region_va = FORK_BASE;
+    o->region_len = 4096;
+    int bad = 0;
+    /* the producer counts every word up in turn; the consumer reads them in another order, and both touch a
+     * private page too */
+    for (unsigned i = 0; i < SHARED_ROUNDS && !bad; i++) {
+        bad |= script_add(prod, (struct step){ST_SSTORE, SHM_VA + 8 * (i % SHM_WORDS), 0});
+        bad |= script_add(cons, (struct step){ST_SLOAD, SHM_VA + 8 * ((i * 5 + 3) % SHM_WORDS), 0});
+        if (i % 16 == 0) {
+            bad |= script_add(prod, (struct step){ST_STORE, FORK_BASE + 8 * (i % 512), 0});
+            bad |= script_add(cons, (struct step){ST_STORE, FORK_BASE + 8 * (i % 512), 0});
+        }
+    }
     if (bad || os_start_kernel(o, err, errlen)) {
         if (bad)
             snprintf(err, errlen, "out of memory");
@@ -696,6 +766,16 @@ const struct vm_workload_ops vm_wl_fork_cow = {
     .description = "under the kernel: a parent writes 16 pages and forks two children; all three write some and "
                    "read all, on every core, time-sliced: COW faults, isolation checked on every load",
     .create = create_fork_cow, .destroy = destroy, .build = build, .next = next, .response = response,
+    .check = check, .report = report, .multi_core = true, .takes_arg = false, .result = result,
+    .vm_stats = vm_stats,
+};
+
+const struct vm_workload_ops vm_wl_shared = {
+    .name = "shared",
+    .description = "under the kernel: a producer and a consumer process share a segment (on separate cores when "
+                   "there are two): counters written by one, read by the other, each read checked to be one "
+                   "that was written and never older than the last seen",
+    .create = create_shared, .destroy = destroy, .build = build, .next = next, .response = response,
     .check = check, .report = report, .multi_core = true, .takes_arg = false, .result = result,
     .vm_stats = vm_stats,
 };
