@@ -52,7 +52,7 @@ static int fork_page(struct fw_kernel *k, unsigned core, struct fw_proc *parent,
     if (!ppa)
         return -1;   /* a resident page without a table: kernel state is inconsistent */
     uint64_t pte = pt_read(k, core, ppa);
-    if (pte & PTE_BIT(W))
+    if ((pte & PTE_BIT(W)) && !pv->file_shared)   /* a shared file page stays shared read-write */
         pte = (pte & ~(uint64_t)PTE_BIT(W)) | FW_PTE_COW;
     pt_write(k, core, ppa, pte);
     pt_write(k, core, cpa, pte);
@@ -70,9 +70,12 @@ struct fw_proc *fw_fork(struct fw_kernel *k, unsigned core, struct fw_proc *pare
         return NULL;
     memcpy(child->regions, parent->regions, sizeof parent->regions);
     child->nregions = parent->nregions;
-    for (unsigned i = 0; i < child->nregions; i++)
+    for (unsigned i = 0; i < child->nregions; i++) {
         if (child->regions[i].shm)
             shm_get(child->regions[i].shm);
+        if (child->regions[i].file)
+            file_get(child->regions[i].file);
+    }
     for (size_t i = 0; i < parent->npages; i++) {
         if (fork_page(k, core, parent, child, &parent->pages[i])) {
             flush_asid(k, parent);

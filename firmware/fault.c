@@ -58,6 +58,8 @@ int evict_one(struct fw_kernel *k, unsigned core, struct fw_proc *p)
 {
     struct vpage *v = k->policy->victim(k, core, p);
     uint64_t slot;
+    if (v && v->file_shared)
+        return file_evict(k, core, p, v);
     if (!v || swap_alloc(&k->swap, &slot))
         return -1;
     uint64_t va = v->vpn << 12, pa = pt_leaf(k, core, p, va, false);
@@ -145,6 +147,7 @@ static int fault_in(struct fw_kernel *k, unsigned core, struct fw_proc *p, struc
     }
     pt_write(k, core, pte_pa, pte_leaf(k, pfn, user_flags(r, write)));
     make_resident(k, p, v, pfn);
+    v->file_shared = false;
     k->st.page_faults++;
     p->window_faults++;
     return 0;
@@ -217,6 +220,10 @@ int fw_trap(struct fw_kernel *k, unsigned core, struct fw_proc *p, unsigned caus
         return -1;
     }
     uint64_t pte = pt_read(k, core, pte_pa);
+    if (r->file && !(pte & PTE_BIT(V)) && v->state == VP_ZERO) {
+        int frc = file_fault(k, core, p, r, v, pte_pa, write);
+        return frc ? frc : (hal_failed(k->hal) ? -1 : 0);
+    }
     if (r->shm && !(pte & PTE_BIT(V))) {
         int src = shm_fault(k, core, p, r, v, pte_pa);
         return src ? src : (hal_failed(k->hal) ? -1 : 0);

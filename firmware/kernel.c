@@ -149,7 +149,7 @@ int fw_proc_add_region(struct fw_proc *p, uint64_t va, uint64_t len, bool writab
     for (unsigned i = 0; i < p->nregions; i++)
         if (va < p->regions[i].end && p->regions[i].start < va + len)
             return -1;
-    p->regions[p->nregions++] = (struct region){va, va + len, writable, NULL};
+    p->regions[p->nregions++] = (struct region){va, va + len, writable, NULL, NULL};
     return 0;
 }
 
@@ -267,12 +267,13 @@ void fw_proc_exit(struct fw_kernel *k, unsigned core, struct fw_proc *p)
     if (!p)
         return;
     k->st.kernel_calls++;
+    if (fw_msync(k, core, p))
+        k->st.file_errors++;
     /* Unmapping everything at once: one ASID-wide flush per core instead of a shootdown per page. */
     for (unsigned c = 0; c < k->cfg.cores; c++) {
         hal_csr_write(k->hal, c, VM_CSR_SFENCE, (1u << VM_SFENCE_USE_ASID) | ((uint64_t)p->asid << VM_SFENCE_ASID_LSB));
         k->st.shootdowns++;
     }
-    (void)core;
     for (size_t i = 0; i < p->npages; i++) {
         struct vpage *v = &p->pages[i];
         k->st.pins -= v->pins;   /* exit drops the process's pins */
@@ -286,6 +287,8 @@ void fw_proc_exit(struct fw_kernel *k, unsigned core, struct fw_proc *p)
     for (unsigned i = 0; i < p->nregions; i++)
         if (p->regions[i].shm)
             shm_put(k, p->regions[i].shm);
+        else if (p->regions[i].file)
+            file_put(p->regions[i].file);
     k->st.pt_pages -= p->ntables;
     proc_release(k, p);
 }

@@ -47,6 +47,8 @@ struct fw_stats {
     uint64_t ws_max;                           /* largest working set of a window, in pages */
     uint64_t pins;                             /* pages pinned now */
     uint64_t shm_segments;                     /* shared segments alive */
+    uint64_t file_reads, file_writebacks;      /* pages read from mapped files; written back to them */
+    uint64_t file_errors;                      /* write-backs that failed at exit */
 };
 
 #define FW_PFF_WINDOW 64    /* accesses per thrashing-detection window */
@@ -87,6 +89,14 @@ void fw_shm_release(struct fw_kernel *k, struct fw_shm *s);
 /* Maps segment s read-write into p at va (page aligned) as a region of its own. Returns 0, or -1 as
  * fw_proc_add_region. */
 int fw_shm_attach(struct fw_kernel *k, struct fw_proc *p, struct fw_shm *s, uint64_t va);
+/* Maps [va, va + len) of p to the host file `path` from `offset` (4 KiB aligned): shared (writes reach the
+ * file on eviction, fw_msync, fw_munmap and exit) or private (writes stay in the process). Pages past the
+ * end of the file read as zero and are never written back. Returns 0, or -1 when the file cannot be opened
+ * or the region is invalid (as fw_proc_add_region). */
+int fw_mmap_file(struct fw_kernel *k, struct fw_proc *p, uint64_t va, uint64_t len, const char *path,
+                 uint64_t offset, bool shared, bool writable);
+/* Writes every resident page of p's shared writable file mappings back to its file. Returns 0 or -1. */
+int fw_msync(struct fw_kernel *k, unsigned core, struct fw_proc *p);
 /* Pins the page of va (8-byte aligned, inside p's regions): faults it in as a write if it is not a private
  * resident page yet, then it is never evicted until unpinned (pins nest). Returns 0, or -1 when va is
  * outside the regions (or read-only) or no frame could be found (p is then killed, as by fw_trap). */

@@ -25,12 +25,22 @@ struct vpage {
     uint8_t age;          /* aging counter (aging) */
     unsigned pins;        /* pinned (never evicted) while > 0 */
     uint64_t ws_window;   /* the thrashing-detection window of its last access (+1; 0: never) */
+    bool file_shared;     /* resident page of a shared file mapping: its backing store is the file */
 };
 
 struct region {
     uint64_t start, end;  /* [start, end) */
     bool writable;
     struct fw_shm *shm;   /* an attached shared segment, or NULL (anonymous) */
+    struct fw_file *file; /* a mapped host file, or NULL */
+};
+
+struct fw_file {
+    FILE *f;
+    uint64_t size;        /* the file's bytes when mapped */
+    uint64_t offset;      /* of the region's first page in the file */
+    bool shared;
+    unsigned refs;        /* regions mapping it (a fork adds the child's) */
 };
 
 struct fw_shm {
@@ -131,6 +141,12 @@ void shm_get(struct fw_shm *s);
 void shm_put(struct fw_kernel *k, struct fw_shm *s);
 int shm_fault(struct fw_kernel *k, unsigned core, struct fw_proc *p, const struct region *r, struct vpage *v,
               uint64_t pte_pa);
+/* mmap.c */
+void file_get(struct fw_file *f);
+void file_put(struct fw_file *f);
+int file_fault(struct fw_kernel *k, unsigned core, struct fw_proc *p, const struct region *r, struct vpage *v,
+               uint64_t pte_pa, bool write);
+int file_evict(struct fw_kernel *k, unsigned core, struct fw_proc *p, struct vpage *v);
 /* cow.c: a write to a copy-on-write page (PTE at pte_pa). Returns 0, or -1 when no frame is left. */
 int cow_fault(struct fw_kernel *k, unsigned core, struct fw_proc *p, struct vpage *v, uint64_t pte_pa, uint64_t pte,
               uint64_t (*frame_for)(struct fw_kernel *, unsigned, struct fw_proc *));

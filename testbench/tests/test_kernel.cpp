@@ -627,3 +627,86 @@ TEST(KernelShared, ProducerAndConsumerShareASegmentCoherently)
 }
 
 }  // namespace
+
+namespace {
+
+std::vector<uint64_t> read_words(const std::string &path)
+{
+    std::vector<uint64_t> w;
+    FILE *f = fopen(path.c_str(), "rb");
+    uint64_t x;
+    while (f && fread(&x, 8, 1, f) == 1)
+        w.push_back(x);
+    if (f)
+        fclose(f);
+    return w;
+}
+
+TEST(KernelHost, FileMappingsSharedWritesReachTheFilePrivateOnesDoNot)
+{
+    std::string path = std::string(::testing::TempDir()) + "vmcosim_mmap_" + std::to_string(getpid());
+    {
+        FILE *f = fopen(path.c_str(), "wb");
+        ASSERT_NE(nullptr, f);
+        for (uint64_t i = 0; i < 2 * 512 + 100; i++) {   // two pages and a part of a third
+            uint64_t w = 0xF11E0000 + i;
+            fwrite(&w, 8, 1, f);
+        }
+        fclose(f);
+    }
+    HostKernel h(1, FW_POLICY_FIFO, 16 << 12);   // one resident page: every new page evicts the last
+    uint64_t free_after_boot = fw_kernel_free_frames(h.k);
+    fw_proc *p = fw_proc_create(h.k, 0), *q = fw_proc_create(h.k, 0);
+    const uint64_t sva = 0x70000000, pva = 0x80000000;
+    ASSERT_EQ(0, fw_mmap_file(h.k, p, sva, 4 << 12, path.c_str(), 0, true, true));
+    ASSERT_EQ(0, fw_mmap_file(h.k, q, pva, 4 << 12, path.c_str(), 0, false, true));
+    EXPECT_EQ(-1, fw_mmap_file(h.k, p, 0x90000000, 4096, "/nonexistent/file", 0, true, true));
+    auto pa_of = [&](fw_proc *x, uint64_t va) {
+        fw_proc_switch_to(h.k, 0, x);
+        return h.translate(satp_root(h.host, h.hal), va);
+    };
+    // a read fault brings the file's page in
+    ASSERT_EQ(0, fw_trap(h.k, 0, p, VM_CAUSE_LOAD_PAGE_FAULT, sva + 8 * 7));
+    uint64_t pa = pa_of(p, sva);
+    ASSERT_NE(0u, pa);
+    EXPECT_EQ(0xF11E0007u, h.mem[pa / 8 + 7]);
+    h.mem[pa / 8 + 7] = 0xAAAA;   // p's store (the shared mapping is writable: no fault needed)
+    // the next page evicts page 0: back to the file
+    ASSERT_EQ(0, fw_trap(h.k, 0, p, VM_CAUSE_STORE_PAGE_FAULT, sva + 4096 + 16));
+    EXPECT_EQ(0xAAAAu, read_words(path)[7]) << "eviction wrote the page back";
+    h.mem[pa_of(p, sva + 4096) / 8 + 2] = 0xBBBB;
+    EXPECT_EQ(0, fw_msync(h.k, 0, p));
+    EXPECT_EQ(0xBBBBu, read_words(path)[512 + 2]) << "msync wrote the page back";
+    // page 0 again: read from the file, with p's earlier store
+    ASSERT_EQ(0, fw_trap(h.k, 0, p, VM_CAUSE_LOAD_PAGE_FAULT, sva));
+    EXPECT_EQ(0xAAAAu, h.mem[pa_of(p, sva) / 8 + 7]);
+    // the third page: the file's last 100 words, then zeros; beyond the end nothing is written back
+    ASSERT_EQ(0, fw_trap(h.k, 0, p, VM_CAUSE_LOAD_PAGE_FAULT, sva + 2 * 4096));
+    uint64_t pa2 = pa_of(p, sva + 2 * 4096);
+    EXPECT_EQ(0xF11E0000u + 1024 + 99, h.mem[pa2 / 8 + 99]);
+    EXPECT_EQ(0u, h.mem[pa2 / 8 + 100]);
+    h.mem[pa2 / 8 + 99] = 0xCCCC;
+    h.mem[pa2 / 8 + 300] = 0xDDDD;   // past the end of the file
+    // the private mapping: a write stays in q
+    ASSERT_EQ(0, fw_trap(h.k, 0, q, VM_CAUSE_STORE_PAGE_FAULT, pva + 8));
+    h.mem[pa_of(q, pva) / 8 + 1] = 0x9999;
+    EXPECT_EQ(0xF11E0000u, h.mem[pa_of(q, pva) / 8]) << "the private page starts as the file's (with p's writes "
+                                                        "that reached the file)";
+    fw_proc_exit(h.k, 0, q);
+    fw_proc_exit(h.k, 0, p);   // exit writes the shared pages back
+    std::vector<uint64_t> w = read_words(path);
+    ASSERT_EQ(2u * 512 + 100, w.size()) << "the file never grows";
+    EXPECT_EQ(0xAAAAu, w[7]);
+    EXPECT_EQ(0xBBBBu, w[512 + 2]);
+    EXPECT_EQ(0xCCCCu, w[1024 + 99]) << "exit wrote the last page back";
+    EXPECT_EQ(0xF11E0001u, w[1]) << "the private mapping's store never reached the file";
+    fw_stats st;
+    fw_kernel_stats(h.k, &st);
+    EXPECT_GE(st.file_writebacks, 3u);
+    EXPECT_EQ(st.file_reads, st.major_faults);
+    EXPECT_EQ(free_after_boot, fw_kernel_free_frames(h.k));
+    EXPECT_EQ(0u, fw_kernel_swap_used(h.k));
+    std::remove(path.c_str());
+}
+
+}  // namespace
