@@ -116,6 +116,31 @@ static void make_resident(struct fw_kernel *k, struct fw_proc *p, struct vpage *
     p->nresident++;
 }
 
+/* Fault-around: the untouched pages of vpn's aligned window (same region, same last-level table) get the
+ * zero page too, so their first reads do not fault. pte_pa: vpn's PTE. */
+static void fault_around(struct fw_kernel *k, unsigned core, struct fw_proc *p, const struct region *r, uint64_t vpn,
+                         uint64_t pte_pa)
+{
+    unsigned n = k->cfg.fault_around;
+    if (n < 2 || r->file || r->shm)
+        return;   /* file and shared pages have their own content */
+    unsigned pte_bytes = k->cfg.sv32 ? 4 : 8, per_table = 4096 / pte_bytes;
+    n = n > per_table ? per_table : n;
+    uint64_t first = vpn & ~(uint64_t)(n - 1);
+    for (uint64_t q = first; q < first + n; q++) {
+        uint64_t va = q << 12;
+        if (q == vpn || va < r->start || va >= r->end || vpage_find(p, q))
+            continue;
+        uint64_t pa = pte_pa + (q - vpn) * pte_bytes;   /* the window lies in one table: n divides per_table */
+        if (pt_read(k, core, pa))
+            continue;
+        if (!vpage_add(p, q))
+            return;
+        pt_write(k, core, pa, pte_leaf(k, k->zero_pfn, PTE_BIT(R) | PTE_BIT(U) | PTE_BIT(A)));
+        k->st.fault_around_maps++;
+    }
+}
+
 /* Not present: first touch or swap-in. */
 static int fault_in(struct fw_kernel *k, unsigned core, struct fw_proc *p, struct vpage *v, const struct region *r,
                     uint64_t pte_pa, bool write)
@@ -124,6 +149,7 @@ static int fault_in(struct fw_kernel *k, unsigned core, struct fw_proc *p, struc
         pt_write(k, core, pte_pa, pte_leaf(k, k->zero_pfn, PTE_BIT(R) | PTE_BIT(U) | PTE_BIT(A)));
         k->st.page_faults++;
         p->window_faults++;
+        fault_around(k, core, p, r, v->vpn, pte_pa);
         return 0;
     }
     uint64_t pfn = frame_for(k, core, p);

@@ -117,6 +117,7 @@ static unsigned asid_next(struct fw_kernel *k)
 {
     if (k->next_asid >= k->asid_limit) {
         k->next_asid = 1;
+        k->st.asid_wraps++;
         pt_flush_all(k);
     }
     return k->next_asid++;

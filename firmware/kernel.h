@@ -24,6 +24,8 @@ struct fw_config {
     bool ad_hw;             /* the walker sets A/D (else A/D faults: the kernel sets them) */
     unsigned frames;        /* resident user pages per process; 0 = limited only by memory */
     enum fw_policy policy;
+    unsigned fault_around;  /* a read fault of a fresh page also maps the untouched pages of its aligned window
+                             * of this many pages (power of two up to 512; 0 or 1: off) to the zero page */
     uint64_t mem_bytes;     /* physical memory (frames 1.. go to the buddy allocator; frame 0 is reserved) */
     uint64_t swap_bytes;    /* swap device size (a host temporary file), multiple of 4 KiB */
 };
@@ -49,6 +51,8 @@ struct fw_stats {
     uint64_t shm_segments;                     /* shared segments alive */
     uint64_t file_reads, file_writebacks;      /* pages read from mapped files; written back to them */
     uint64_t file_errors;                      /* write-backs that failed at exit */
+    uint64_t fault_around_maps;                /* neighbours mapped by fault-around */
+    uint64_t asid_wraps;                       /* ASID generations started (each a full TLB flush) */
 };
 
 #define FW_PFF_WINDOW 64    /* accesses per thrashing-detection window */

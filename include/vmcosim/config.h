@@ -28,6 +28,7 @@ struct vm_config {
     unsigned vm_frames;   /* resident user pages per process, 0 = limited only by memory */
     unsigned vm_policy;   /* page replacement: enum fw_policy order (fifo, clock, aging, lru, lfu, opt) */
     uint64_t swap_size;   /* swap device bytes (multiple of 4 KiB; 0 = none) */
+    unsigned vm_fault_around;   /* pages mapped around a read fault (0 = off) */
     unsigned mem_row;   /* VM_MEMROW_OFF, VM_MEMROW_OPEN */
     unsigned mem_banks, mem_row_size, mem_row_hit, mem_row_miss;
 };

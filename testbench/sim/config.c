@@ -148,6 +148,13 @@ static int p_policy(struct vm_config *c, const char *v)
     c->vm_policy = (unsigned)i;
     return 0;
 }
+static int p_fault_around(struct vm_config *c, const char *v)
+{
+    unsigned n;
+    if (parse_uint(v, 0, 512, &n) || (n & (n - 1))) return -1;
+    c->vm_fault_around = n;
+    return 0;
+}
 static int p_swap(struct vm_config *c, const char *v)
 {
     uint64_t n;
@@ -193,6 +200,7 @@ static void s_mem_size(const struct vm_config *c, char *b, size_t n) { snprintf(
 static void s_latency(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->mem_latency); }
 static void s_frames(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->vm_frames); }
 static void s_policy(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%s", kPolicy[c->vm_policy]); }
+static void s_fault_around(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->vm_fault_around); }
 static void s_swap(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%" PRIu64, c->swap_size); }
 static void s_mem_row(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%s", kMemRow[c->mem_row]); }
 static void s_mem_banks(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->mem_banks); }
@@ -232,6 +240,9 @@ static const struct key kKeys[] = {
      p_frames, s_frames, 0},
     {"vm.policy", "fifo", "fifo, clock, aging, lru, lfu, opt (lru, lfu, opt: exact oracles)",
      "page replacement (kernel)", p_policy, s_policy, 1},
+    {"vm.fault_around", "0", "0 (off) or a power of two up to 512",
+     "untouched pages of a read fault's aligned window mapped to the zero page with it (kernel)", p_fault_around,
+     s_fault_around, 0},
     {"swap.size", "64M", "multiple of 4096 up to 1G (suffix K, M, G; 0 = no swap)", "swap device bytes (kernel)",
      p_swap, s_swap, 0},
 };

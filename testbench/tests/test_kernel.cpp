@@ -233,7 +233,8 @@ struct HostKernel {
     fw_hal hal{};
     fw_hal_host *host = nullptr;
     fw_kernel *k = nullptr;
-    HostKernel(unsigned frames, enum fw_policy policy, uint64_t swap_bytes, uint64_t mem_bytes = 1u << 20)
+    HostKernel(unsigned frames, enum fw_policy policy, uint64_t swap_bytes, uint64_t mem_bytes = 1u << 20,
+               unsigned fault_around = 0, bool sv32 = false)
         : mem(mem_bytes / 8)
     {
         host = fw_hal_host_new(mem.data(), mem.size(), 2, &hal);
@@ -244,6 +245,8 @@ struct HostKernel {
         c.policy = policy;
         c.mem_bytes = mem_bytes;
         c.swap_bytes = swap_bytes;
+        c.fault_around = fault_around;
+        c.sv32 = sv32;
         char err[256];
         k = fw_kernel_new(&c, &hal, err, sizeof err);
         EXPECT_NE(nullptr, k) << err;
@@ -460,11 +463,12 @@ TEST(KernelFork, ForkCowIsolatesOnEveryCoreCountInLockstep)
         EXPECT_EQ(1, vm_workload_done(r.wl));
         vm_vm_stats v;
         vm_workload_vm_stats(r.wl, &v);
-        EXPECT_EQ(2u, v.forks);
+        EXPECT_EQ(3u, v.forks);
         EXPECT_EQ(16u, v.page_faults) << "the parent's first touches; the children fault only copy-on-write";
-        // child a writes 8 odd pages, child b 6, the parent 8 even ones: 22 writes to shared pages, each a COW
-        // fault (a copy, or the last reference made writable)
-        EXPECT_EQ(22u, v.cow_faults);
+        // the parent writes 8 even pages after its forks, child a 8 odd ones, child b 6 (every third), a's
+        // child 4 (every fourth): 26 first writes to pages shared copy-on-write, each a COW fault (a copy, or
+        // the last reference made writable)
+        EXPECT_EQ(26u, v.cow_faults);
         EXPECT_EQ(0u, v.oom_kills);
     }
 }
@@ -707,6 +711,64 @@ TEST(KernelHost, FileMappingsSharedWritesReachTheFilePrivateOnesDoNot)
     EXPECT_EQ(free_after_boot, fw_kernel_free_frames(h.k));
     EXPECT_EQ(0u, fw_kernel_swap_used(h.k));
     std::remove(path.c_str());
+}
+
+}  // namespace
+
+namespace {
+
+TEST(KernelHost, FaultAroundMapsTheUntouchedNeighboursToTheZeroPage)
+{
+    for (unsigned around : {0u, 16u}) {
+        SCOPED_TRACE("fault_around " + std::to_string(around));
+        HostKernel h(0, FW_POLICY_FIFO, 0, 1u << 20, around);
+        fw_proc *p = fw_proc_create(h.k, 0);
+        const uint64_t base = 0x10000000;
+        ASSERT_EQ(0, fw_proc_add_region(p, base + (4 << 12), 40 << 12, true));   // pages 4..43 of the window grid
+        ASSERT_EQ(0, fw_trap(h.k, 0, p, VM_CAUSE_STORE_PAGE_FAULT, base + (6 << 12)));   // a private page first
+        ASSERT_EQ(0, fw_trap(h.k, 0, p, VM_CAUSE_LOAD_PAGE_FAULT, base + (9 << 12)));
+        fw_proc_switch_to(h.k, 0, p);
+        uint64_t root = satp_root(h.host, h.hal), zero = h.translate(root, base + (9 << 12));
+        unsigned mapped = 0;
+        for (uint64_t q = 0; q < 48; q++) {
+            uint64_t pa = h.translate(root, base + (q << 12));
+            if (q == 6) {
+                EXPECT_NE(zero, pa) << "the written page keeps its frame";
+            } else if (q != 9 && pa) {
+                EXPECT_EQ(zero, pa) << "page " << q;
+                EXPECT_TRUE(q >= 4 && q < 16) << "inside the region and the aligned window of 16: page " << q;
+                mapped++;
+            }
+        }
+        fw_stats st;
+        fw_kernel_stats(h.k, &st);
+        EXPECT_EQ(around ? 10u : 0u, mapped) << "pages 4..15 but 6 and 9";
+        EXPECT_EQ(mapped, st.fault_around_maps);
+        EXPECT_EQ(2u, st.page_faults) << "fault-around maps without faults";
+        fw_proc_exit(h.k, 0, p);
+    }
+}
+
+TEST(KernelHost, AsidWrapStartsANewGenerationWithAFullFlush)
+{
+    // Sv32 has 9-bit ASIDs: 511 usable; the 512th process reuses ASID 1 after flushing every TLB.
+    HostKernel h(0, FW_POLICY_FIFO, 0, 1u << 20, 0, true);
+    uint64_t free_after_boot = fw_kernel_free_frames(h.k);
+    std::set<uint64_t> asids;
+    for (int i = 0; i < 600; i++) {
+        fw_proc *p = fw_proc_create(h.k, 0);
+        ASSERT_NE(nullptr, p);
+        fw_proc_switch_to(h.k, 0, p);
+        uint64_t satp = h.hal.ops->csr_read(h.hal.ctx, 0, VM_CSR_SATP);
+        asids.insert((satp >> VM_SATP_ASID_LSB) & 0x1FF);
+        fw_proc_exit(h.k, 0, p);
+    }
+    fw_stats st;
+    fw_kernel_stats(h.k, &st);
+    EXPECT_EQ(511u, asids.size()) << "ASID 0 is never handed out";
+    EXPECT_EQ(0u, asids.count(0));
+    EXPECT_EQ(1u, st.asid_wraps);
+    EXPECT_EQ(free_after_boot, fw_kernel_free_frames(h.k));
 }
 
 }  // namespace

@@ -9,9 +9,10 @@
  *
  * refs:LIST  one process (core 0) storing to the listed virtual page numbers in order: with vm.frames and
  *            vm.policy the textbook replacement experiment (vm.page_faults is the fault count).
- * fork-cow   a parent writes 16 pages and forks two children; parent and children then write some pages
- *            and read all of them (each must see its own writes and the fork-time values, never another's),
- *            on every core, time-sliced.
+ * fork-cow   a parent writes 16 pages and forks two children, one of which forks a grandchild; they then
+ *            write some pages and read all of them (each must see its own writes and the fork-time values,
+ *            never another's), on every core, time-sliced.
+ * shared     a producer and a consumer process on a shared segment (counters).
  *
  * Kernel entries are serialised (one core in the kernel at a time) and a core enters only when no other
  * core has a request in flight; while one waits to enter, the others issue nothing new (kernel.h). */
@@ -555,7 +556,8 @@ static int os_start_kernel(struct os *o, char *err, size_t errlen)
     }
     struct fw_config kc = {
         .cores = o->cfg.cores, .sv32 = o->cfg.mode == VM_MODE_SV32, .ad_hw = o->cfg.ad == VM_AD_HW,
-        .frames = o->cfg.vm_frames, .policy = (enum fw_policy)o->cfg.vm_policy, .mem_bytes = o->cfg.mem_size,
+        .frames = o->cfg.vm_frames, .policy = (enum fw_policy)o->cfg.vm_policy,
+        .fault_around = o->cfg.vm_fault_around, .mem_bytes = o->cfg.mem_size,
         .swap_bytes = o->cfg.swap_size,
     };
     return (o->kernel = fw_kernel_new(&kc, &o->hal, err, errlen)) ? 0 : -1;
@@ -637,8 +639,8 @@ static void *create_fork_cow(const struct vm_config *cfg, uint64_t seed, const c
     struct os *o = os_new(cfg, seed, "fork-cow", err, errlen);
     if (!o)
         return NULL;
-    struct script *parent = &o->scripts[0], *a = &o->scripts[1], *b = &o->scripts[2];
-    o->nscripts = 3;
+    struct script *parent = &o->scripts[0], *a = &o->scripts[1], *b = &o->scripts[2], *c = &o->scripts[3];
+    o->nscripts = 4;
     o->initial = 1;
     o->region_va = FORK_BASE;
     o->region_len = (uint64_t)FORK_PAGES << 12;
@@ -646,8 +648,11 @@ static void *create_fork_cow(const struct vm_config *cfg, uint64_t seed, const c
     int bad = add_pages(parent, ST_STORE, 0, 1) || script_add(parent, (struct step){ST_FORK, 0, 1}) ||
               script_add(parent, (struct step){ST_FORK, 0, 2}) || add_pages(parent, ST_STORE, 0, 2) ||
               add_pages(parent, ST_CHECK, 0, 1);
-    /* child a: read everything (the fork-time values), write the odd pages, read everything */
-    bad = bad || add_pages(a, ST_CHECK, 0, 1) || add_pages(a, ST_STORE, 1, 2) || add_pages(a, ST_CHECK, 0, 1);
+    /* child a: read everything (the fork-time values), write the odd pages, fork a grandchild, read everything */
+    bad = bad || add_pages(a, ST_CHECK, 0, 1) || add_pages(a, ST_STORE, 1, 2) ||
+          script_add(a, (struct step){ST_FORK, 0, 3}) || add_pages(a, ST_CHECK, 0, 1);
+    /* grandchild c: read everything (a's view at the fork), write every fourth page, read everything */
+    bad = bad || add_pages(c, ST_CHECK, 0, 1) || add_pages(c, ST_STORE, 0, 4) || add_pages(c, ST_CHECK, 0, 1);
     /* child b: write every third page, read everything */
     bad = bad || add_pages(b, ST_STORE, 0, 3) || add_pages(b, ST_CHECK, 0, 1);
     if (bad || os_start_kernel(o, err, errlen)) {
@@ -763,8 +768,9 @@ const struct vm_workload_ops vm_wl_refs = {
 
 const struct vm_workload_ops vm_wl_fork_cow = {
     .name = "fork-cow",
-    .description = "under the kernel: a parent writes 16 pages and forks two children; all three write some and "
-                   "read all, on every core, time-sliced: COW faults, isolation checked on every load",
+    .description = "under the kernel: a parent writes 16 pages and forks two children, one of which forks a "
+                   "grandchild; all four write some pages and read all, on every core, time-sliced: COW faults, "
+                   "isolation checked on every load",
     .create = create_fork_cow, .destroy = destroy, .build = build, .next = next, .response = response,
     .check = check, .report = report, .multi_core = true, .takes_arg = false, .result = result,
     .vm_stats = vm_stats,
