@@ -310,4 +310,11 @@ uint64_t fw_kernel_free_frames(const struct fw_kernel *k)
 
 uint64_t fw_kernel_swap_used(const struct fw_kernel *k) { return k->swap.used; }
 
+void fw_kernel_buddy_stats(const struct fw_kernel *k, struct fw_buddy_stats *out) { fw_buddy_stats(k->buddy, out); }
+
+void fw_kernel_slab_info(const struct fw_kernel *k, unsigned cache, struct fw_slab_info *out)
+{
+    fw_slab_info(cache ? k->shm_cache : k->proc_cache, out);
+}
+
 int fw_kernel_check(const struct fw_kernel *k, char *err, size_t errlen) { return fw_buddy_check(k->buddy, err, errlen); }

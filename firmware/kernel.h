@@ -128,6 +128,13 @@ size_t fw_proc_resident(const struct fw_proc *p);
 void fw_kernel_stats(const struct fw_kernel *k, struct fw_stats *out);
 /* Free frames in the buddy allocator (the census: back to its post-boot value when every process ended). */
 uint64_t fw_kernel_free_frames(const struct fw_kernel *k);
+/* The buddy allocator's census and fragmentation indices, and /proc/slabinfo-like figures of the kernel's
+ * slab caches (index 0: processes, 1: shared segments). */
+struct fw_buddy_stats;
+struct fw_slab_info;
+void fw_kernel_buddy_stats(const struct fw_kernel *k, struct fw_buddy_stats *out);
+#define FW_KERNEL_SLABS 2
+void fw_kernel_slab_info(const struct fw_kernel *k, unsigned cache, struct fw_slab_info *out);
 /* Swap slots in use. */
 uint64_t fw_kernel_swap_used(const struct fw_kernel *k);
 /* Checks the allocator's invariants; 0, or -1 with a reason. */

@@ -68,6 +68,13 @@ struct vm_vm_stats {
     uint64_t swap_outs, swap_ins, evictions, oom_kills, segfaults, shootdowns;
     uint64_t free_frames, swap_used, forks;
     uint64_t pff_windows, thrashing_windows, pff_max, ws_max;   /* thrashing detection (firmware/kernel.h) */
+    uint64_t cow_copies, cow_reuses, file_reads, file_writebacks, fault_around_maps, asid_wraps;
+    /* the buddy allocator at the end: free blocks per order 0..10, Linux's unusable-free-space and extfrag
+     * indices per order (x1000, mm/vmstat.c) */
+    uint64_t buddy_free_blocks[11];
+    int buddy_unusable[11], buddy_extfrag[11];
+    /* slab caches (processes, shared segments): name, active and total objects, object size, slabs */
+    struct { char name[32]; uint64_t active_objs, num_objs, objsize, num_slabs; } slab[2];
     bool has_kernel;
 };
 void vm_workload_vm_stats(const struct vm_workload *w, struct vm_vm_stats *out);

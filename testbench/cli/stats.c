@@ -158,6 +158,24 @@ static void write_json(FILE *f, const struct vm_config *cfg, const char *workloa
             v.page_faults, v.zero_fills, v.major_faults, v.cow_faults, v.ad_faults, v.swap_outs, v.swap_ins,
             v.evictions, v.oom_kills, v.segfaults, v.shootdowns, v.free_frames, v.swap_used, v.forks,
             v.has_kernel ? "true" : "false");
+    fprintf(f, "  \"kernel\": {\"cow_copies\": %" PRIu64 ", \"cow_reuses\": %" PRIu64 ", \"file_reads\": %" PRIu64
+            ", \"file_writebacks\": %" PRIu64 ", \"fault_around_maps\": %" PRIu64 ", \"asid_wraps\": %" PRIu64 ",\n"
+            "    \"buddy\": {\"free_blocks\": [", v.cow_copies, v.cow_reuses, v.file_reads, v.file_writebacks,
+            v.fault_around_maps, v.asid_wraps);
+    for (unsigned i = 0; i < 11; i++)
+        fprintf(f, "%s%" PRIu64, i ? ", " : "", v.buddy_free_blocks[i]);
+    fprintf(f, "], \"unusable_index\": [");
+    for (unsigned i = 0; i < 11; i++)
+        fprintf(f, "%s%d", i ? ", " : "", v.buddy_unusable[i]);
+    fprintf(f, "], \"extfrag_index\": [");
+    for (unsigned i = 0; i < 11; i++)
+        fprintf(f, "%s%d", i ? ", " : "", v.buddy_extfrag[i]);
+    fprintf(f, "]},\n    \"slabs\": [");
+    for (unsigned i = 0; i < 2; i++)
+        fprintf(f, "%s{\"name\": \"%s\", \"active_objs\": %" PRIu64 ", \"num_objs\": %" PRIu64 ", \"objsize\": %"
+                PRIu64 ", \"num_slabs\": %" PRIu64 "}", i ? ", " : "", v.slab[i].name, v.slab[i].active_objs,
+                v.slab[i].num_objs, v.slab[i].objsize, v.slab[i].num_slabs);
+    fprintf(f, "]},\n");
     fprintf(f, "  \"thrashing\": {\"windows\": %" PRIu64 ", \"thrashing_windows\": %" PRIu64
             ", \"pff_max_per_1000\": %" PRIu64 ", \"working_set_max\": %" PRIu64 "},\n", v.pff_windows,
             v.thrashing_windows, v.pff_max, v.ws_max);

@@ -316,7 +316,9 @@ TEST(Cli, KernelWorkloadErrorsAndKeys)
     std::string j = slurp(json);
     for (const char *k : {"\"page_faults\": 9", "\"zero_fills\": 5", "\"major_faults\": 4", "\"cow_faults\": 0",
                           "\"ad_faults\": 0", "\"swap_outs\": 6", "\"swap_ins\": 4", "\"evictions\": 6",
-                          "\"oom_kills\": 0", "\"kernel\": true", "\"vm.frames\": 3", "\"vm.policy\": \"fifo\""})
+                          "\"oom_kills\": 0", "\"kernel\": true", "\"vm.frames\": 3", "\"vm.policy\": \"fifo\"",
+                          "\"buddy\": {\"free_blocks\": [", "\"unusable_index\": [", "\"extfrag_index\": [",
+                          "\"slabs\": [{\"name\": \"fw_proc\", \"active_objs\": 0", "\"thrashing\": {"})
         EXPECT_TRUE(contains(j, k)) << k << "\n" << j;
     std::remove(json.c_str());
 }

@@ -23,7 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../firmware/buddy.h"
 #include "../../firmware/kernel.h"
+#include "../../firmware/slab.h"
 #include "../kernel/hal_sim.h"
 #include "workload_impl.h"
 
@@ -753,8 +755,26 @@ static void vm_stats(void *st, struct vm_vm_stats *out)
         .evictions = s.evictions, .oom_kills = s.oom_kills, .segfaults = s.segfaults, .shootdowns = s.shootdowns,
         .free_frames = fw_kernel_free_frames(o->kernel), .swap_used = fw_kernel_swap_used(o->kernel),
         .forks = s.forks, .pff_windows = s.pff_windows, .thrashing_windows = s.thrashing_windows,
-        .pff_max = s.pff_max, .ws_max = s.ws_max, .has_kernel = true,
+        .pff_max = s.pff_max, .ws_max = s.ws_max, .cow_copies = s.cow_copies, .cow_reuses = s.cow_reuses,
+        .file_reads = s.file_reads, .file_writebacks = s.file_writebacks, .fault_around_maps = s.fault_around_maps,
+        .asid_wraps = s.asid_wraps, .has_kernel = true,
     };
+    struct fw_buddy_stats b;
+    fw_kernel_buddy_stats(o->kernel, &b);
+    for (unsigned i = 0; i < 11; i++) {
+        out->buddy_free_blocks[i] = b.free_blocks[i];
+        out->buddy_unusable[i] = b.unusable_index[i];
+        out->buddy_extfrag[i] = b.extfrag_index[i];
+    }
+    for (unsigned c = 0; c < FW_KERNEL_SLABS; c++) {
+        struct fw_slab_info si;
+        fw_kernel_slab_info(o->kernel, c, &si);
+        snprintf(out->slab[c].name, sizeof out->slab[c].name, "%s", si.name);
+        out->slab[c].active_objs = si.active_objs;
+        out->slab[c].num_objs = si.num_objs;
+        out->slab[c].objsize = si.objsize;
+        out->slab[c].num_slabs = si.num_slabs;
+    }
 }
 
 const struct vm_workload_ops vm_wl_refs = {
