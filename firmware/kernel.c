@@ -294,6 +294,51 @@ void fw_proc_exit(struct fw_kernel *k, unsigned core, struct fw_proc *p)
     proc_release(k, p);
 }
 
+int fw_munmap(struct fw_kernel *k, unsigned core, struct fw_proc *p, uint64_t va)
+{
+    unsigned ri = 0;
+    while (ri < p->nregions && p->regions[ri].start != va)
+        ri++;
+    if (ri == p->nregions)
+        return -1;
+    struct region r = p->regions[ri];
+    if (r.file && fw_msync(k, core, p))
+        k->st.file_errors++;
+    size_t kept = 0;
+    for (size_t i = 0; i < p->npages; i++) {
+        struct vpage *v = &p->pages[i];
+        uint64_t a = v->vpn << 12;
+        if (a < r.start || a >= r.end) {
+            p->pages[kept++] = *v;
+            continue;
+        }
+        uint64_t pa = pt_leaf(k, core, p, a, false);
+        if (pa)
+            pt_write(k, core, pa, 0);
+        k->st.pins -= v->pins;
+        if (v->state == VP_RESIDENT) {
+            frame_put(k, v->pfn);
+            p->nresident--;
+        } else if (v->state == VP_SWAPPED) {
+            swap_free(&k->swap, v->slot);
+        }
+    }
+    p->npages = kept;
+    p->clock_hand = 0;
+    for (unsigned c = 0; c < k->cfg.cores; c++) {   /* one ASID-wide flush instead of a shootdown per page */
+        hal_csr_write(k->hal, c, VM_CSR_SFENCE, (1u << VM_SFENCE_USE_ASID) | ((uint64_t)p->asid << VM_SFENCE_ASID_LSB));
+        k->st.shootdowns++;
+    }
+    if (r.shm)
+        shm_put(k, r.shm);
+    else if (r.file)
+        file_put(r.file);
+    for (unsigned i = ri + 1; i < p->nregions; i++)
+        p->regions[i - 1] = p->regions[i];
+    p->nregions--;
+    return hal_failed(k->hal) ? -1 : 0;
+}
+
 bool fw_proc_killed(const struct fw_proc *p) { return p->killed; }
 const char *fw_proc_report(const struct fw_proc *p) { return p->report; }
 unsigned fw_proc_pid(const struct fw_proc *p) { return p->pid; }

@@ -99,6 +99,10 @@ int fw_shm_attach(struct fw_kernel *k, struct fw_proc *p, struct fw_shm *s, uint
  * or the region is invalid (as fw_proc_add_region). */
 int fw_mmap_file(struct fw_kernel *k, struct fw_proc *p, uint64_t va, uint64_t len, const char *path,
                  uint64_t offset, bool shared, bool writable);
+/* Removes p's region that starts at va: shared file pages written back, frames and swap slots freed, the
+ * translations gone from every TLB; a later access there is a segmentation fault. Returns 0, or -1 when no
+ * region starts at va. */
+int fw_munmap(struct fw_kernel *k, unsigned core, struct fw_proc *p, uint64_t va);
 /* Writes every resident page of p's shared writable file mappings back to its file. Returns 0 or -1. */
 int fw_msync(struct fw_kernel *k, unsigned core, struct fw_proc *p);
 /* Pins the page of va (8-byte aligned, inside p's regions): faults it in as a write if it is not a private

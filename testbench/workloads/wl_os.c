@@ -38,10 +38,14 @@
 #define SHM_VA 0x60000000ull
 #define SHM_WORDS 16             /* shared counters: two lines of the segment's first page */
 #define SHARED_ROUNDS 400
+#define LAZY_VA 0x100000000ull   /* Sv39: a 1 GiB region; Sv32: 16 MiB */
+#define LAZY_FILE_VA 0x20000000ull
+#define LAZY_PRIV_VA 0x28000000ull
+#define LAZY_FILE_WORDS 1024     /* two pages */
 
 /* ST_SSTORE/ST_SLOAD: a word of the shared segment (va), written with the next value of that word's counter
  * / read and checked to lie between the last value this process saw there and the last value issued. */
-enum step_kind { ST_STORE, ST_CHECK, ST_FORK, ST_EXIT, ST_SSTORE, ST_SLOAD };
+enum step_kind { ST_STORE, ST_CHECK, ST_FORK, ST_EXIT, ST_SSTORE, ST_SLOAD, ST_PIN, ST_UNPIN, ST_UNMAP };
 struct step {
     enum step_kind kind;
     uint64_t va;        /* ST_STORE, ST_CHECK */
@@ -68,7 +72,7 @@ struct uproc {
 };
 
 enum core_mode { MODE_IDLE, MODE_USER, MODE_PENDING, MODE_KERNEL, MODE_DONE };
-enum job_kind { JOB_BOOT, JOB_START, JOB_TRAP, JOB_FORK, JOB_EXIT };
+enum job_kind { JOB_BOOT, JOB_START, JOB_TRAP, JOB_FORK, JOB_EXIT, JOB_CALL /* pin, unpin, munmap */ };
 
 struct os;
 struct job {
@@ -106,6 +110,11 @@ struct os {
     uint64_t store_seq, verified, checked_loads, fork_failures, switches;
     uint64_t boot_free;          /* free frames after boot: the census every run must return to */
     bool booted;
+    /* lazy: a host file mapped shared (page 0 written, checked in the file at the end) and private (page 1) */
+    char file_path[64];
+    uint64_t file_want[LAZY_FILE_WORDS];
+    size_t expect_kill_step;     /* the step whose access must be killed (SIZE_MAX: none) */
+    bool killed_as_expected;
     char kill_report[512];
     char error[256];
 };
@@ -232,6 +241,14 @@ static int boot(struct os *o, unsigned core)
     }
     if (shm)
         fw_shm_release(o->kernel, shm);   /* the processes hold it now */
+    for (size_t i = 0; o->file_path[0] && i < LAZY_FILE_WORDS; i++) {   /* the process's view: the file */
+        if (kv_set(&o->procs[0], LAZY_FILE_VA + 8 * i, o->file_want[i]) ||
+            (i < 512 && kv_set(&o->procs[0], LAZY_PRIV_VA + 8 * i, o->file_want[512 + i])))
+            return -1;
+    }
+    if (o->file_path[0] && (fw_mmap_file(o->kernel, o->procs[0].kp, LAZY_FILE_VA, 8192, o->file_path, 0, true, true) ||
+                            fw_mmap_file(o->kernel, o->procs[0].kp, LAZY_PRIV_VA, 4096, o->file_path, 4096, false, true)))
+        return -1;
     int p = 0;
     if (o->opt_future) {
         const struct script *s = &o->scripts[0];
@@ -279,6 +296,16 @@ static void run_job(void *arg)
             if (kv_set(child, u->vals[i].va, u->vals[i].value))
                 fail(o, "out of host memory");
         ready_push(o, (unsigned)c);
+        break;
+    }
+    case JOB_CALL: {
+        const struct step *s = &o->scripts[u->script].steps[u->pc];
+        if (s->kind == ST_PIN)
+            j->rc = fw_proc_pin(o->kernel, j->core, u->kp, s->va);
+        else if (s->kind == ST_UNPIN)
+            j->rc = fw_proc_unpin(o->kernel, u->kp, s->va);
+        else
+            j->rc = fw_munmap(o->kernel, j->core, u->kp, s->va);
         break;
     }
     case JOB_EXIT:
@@ -348,8 +375,16 @@ static void leave(struct os *o, unsigned core)
         o->mode[core] = MODE_USER;
         o->switches++;
         break;
+    case JOB_CALL:
+        if (j->rc)
+            fail(o, "a pin, unpin or munmap of the workload failed");
+        u->pc++;
+        o->mode[core] = MODE_USER;
+        break;
     case JOB_TRAP:
         o->mode[core] = MODE_USER;
+        if (j->rc && u->pc == o->expect_kill_step && strstr(fw_proc_report(u->kp), "segmentation fault"))
+            o->killed_as_expected = true;
         if (j->rc) {   /* killed: report, then exit */
             size_t n = strlen(o->kill_report);
             snprintf(o->kill_report + n, sizeof o->kill_report - n, "%sprocess %u: %s", n ? "; " : "",
@@ -408,6 +443,11 @@ static void next_user(struct os *o, unsigned core, struct vm_action *a)
         break;
     case ST_EXIT:
         request(o, core, JOB_EXIT, p, 0, 0);
+        break;
+    case ST_PIN:
+    case ST_UNPIN:
+    case ST_UNMAP:
+        request(o, core, JOB_CALL, p, 0, 0);
         break;
     }
 }
@@ -524,6 +564,8 @@ static void destroy(void *st)
         free(o->scripts[i].steps);
     for (unsigned i = 0; i < o->nprocs; i++)
         free(o->procs[i].vals);
+    if (o->file_path[0])
+        remove(o->file_path);
     free(o);
 }
 
@@ -547,6 +589,7 @@ static struct os *os_new(const struct vm_config *cfg, uint64_t seed, const char 
     o->run_cores = cfg->cores;
     for (unsigned c = 0; c < VM_MAX_CORES; c++)
         o->running[c] = -1;
+    o->expect_kill_step = SIZE_MAX;
     return o;
 }
 
@@ -697,6 +740,63 @@ static void *create_shared(const struct vm_config *cfg, uint64_t seed, const cha
     return o;
 }
 
+static void *create_lazy(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
+{
+    (void)arg;
+    struct os *o = os_new(cfg, seed, "lazy", err, errlen);
+    if (!o)
+        return NULL;
+    struct script *s = &o->scripts[0];
+    o->nscripts = o->initial = 1;
+    o->run_cores = 1;
+    o->region_va = 0x40000000;
+    o->region_len = cfg->mode == VM_MODE_SV32 ? 16u << 20 : 1u << 30;
+    uint64_t pages = o->region_len >> 12;
+    /* the mapped file: two pages of known words */
+    snprintf(o->file_path, sizeof o->file_path, "/tmp/vmcosim_lazy_XXXXXX");
+    int fd = mkstemp(o->file_path);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    for (size_t i = 0; i < LAZY_FILE_WORDS; i++)
+        o->file_want[i] = 0xF11E00000000ull + i;
+    if (!f || fwrite(o->file_want, 8, LAZY_FILE_WORDS, f) != LAZY_FILE_WORDS || fclose(f)) {
+        if (fd < 0)
+            o->file_path[0] = 0;
+        snprintf(err, errlen, "lazy: cannot create its file in /tmp");
+        destroy(o);
+        return NULL;
+    }
+    int bad = 0;
+    /* sparse touches over a large region (only the touched pages get frames), read back */
+    for (int pass = 0; pass < 2; pass++)
+        for (uint64_t i = 0; i < 24; i++)
+            bad |= script_add(s, (struct step){pass ? ST_CHECK : ST_STORE,
+                                               o->region_va + (((i * 4099) % pages) << 12) + 8 * i, 0});
+    bad |= script_add(s, (struct step){ST_PIN, o->region_va, 0});
+    bad |= script_add(s, (struct step){ST_CHECK, o->region_va, 0});
+    bad |= script_add(s, (struct step){ST_UNPIN, o->region_va, 0});
+    /* the shared file mapping: read the file's words, overwrite some (they must reach the file) */
+    for (uint64_t i = 0; i < 8; i++)
+        bad |= script_add(s, (struct step){ST_CHECK, LAZY_FILE_VA + 8 * i * 67, 0});
+    for (uint64_t i = 0; i < 4; i++)
+        bad |= script_add(s, (struct step){ST_STORE, LAZY_FILE_VA + 8 * i * 131, 0});
+    bad |= script_add(s, (struct step){ST_CHECK, LAZY_FILE_VA + 8 * 131, 0});
+    /* the private mapping of the file's second page: its write stays in the process */
+    bad |= script_add(s, (struct step){ST_CHECK, LAZY_PRIV_VA + 16, 0});
+    bad |= script_add(s, (struct step){ST_STORE, LAZY_PRIV_VA + 16, 0});
+    bad |= script_add(s, (struct step){ST_CHECK, LAZY_PRIV_VA + 16, 0});
+    /* unmap the large region; the next access there is a segmentation fault */
+    bad |= script_add(s, (struct step){ST_UNMAP, o->region_va, 0});
+    o->expect_kill_step = s->n;
+    bad |= script_add(s, (struct step){ST_STORE, o->region_va + 8, 0});
+    if (bad || os_start_kernel(o, err, errlen)) {
+        if (bad)
+            snprintf(err, errlen, "out of memory");
+        destroy(o);
+        return NULL;
+    }
+    return o;
+}
+
 /* Nothing is preloaded: the kernel builds every table at run time through the hardware. */
 static int build(void *st, struct vm_image *img, char *err, size_t errlen)
 {
@@ -706,6 +806,29 @@ static int build(void *st, struct vm_image *img, char *err, size_t errlen)
 
 /* The end-of-run verdict: no wrong value or kernel error; after every process exited, every frame and swap
  * slot is back. */
+/* lazy: after the exit, the file holds the shared mapping's last stores and nothing of the private one. */
+static int check_file(struct os *o, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < o->procs[0].nvals; i++) {   /* the shared mapping's last stores reach the file */
+        const struct kv *e = &o->procs[0].vals[i];
+        if (e->va >= LAZY_FILE_VA && e->va < LAZY_FILE_VA + 8 * LAZY_FILE_WORDS)
+            o->file_want[(e->va - LAZY_FILE_VA) / 8] = e->value;
+    }
+    FILE *f = fopen(o->file_path, "rb");
+    uint64_t w[LAZY_FILE_WORDS];
+    size_t n = f ? fread(w, 8, LAZY_FILE_WORDS, f) : 0;
+    if (f)
+        fclose(f);
+    for (size_t i = 0; i < LAZY_FILE_WORDS; i++) {
+        if (i >= n || w[i] != o->file_want[i]) {
+            snprintf(err, errlen, "the mapped file's word %zu holds %#llx, expected %#llx", i,
+                     (unsigned long long)(i < n ? w[i] : 0), (unsigned long long)o->file_want[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int check(void *st, char *err, size_t errlen)
 {
     struct os *o = st;
@@ -713,6 +836,12 @@ static int check(void *st, char *err, size_t errlen)
         snprintf(err, errlen, "%s", o->error);
         return -1;
     }
+    if (all_done(o) && o->expect_kill_step != SIZE_MAX && !o->killed_as_expected) {
+        snprintf(err, errlen, "the access after munmap was not killed as a segmentation fault");
+        return -1;
+    }
+    if (all_done(o) && o->file_path[0] && check_file(o, err, errlen))
+        return -1;
     if (hal_failed(&o->hal)) {
         snprintf(err, errlen, "a kernel hardware access failed (a port answered with a fault)");
         return -1;
@@ -802,6 +931,16 @@ const struct vm_workload_ops vm_wl_shared = {
                    "there are two): counters written by one, read by the other, each read checked to be one "
                    "that was written and never older than the last seen",
     .create = create_shared, .destroy = destroy, .build = build, .next = next, .response = response,
+    .check = check, .report = report, .multi_core = true, .takes_arg = false, .result = result,
+    .vm_stats = vm_stats,
+};
+
+const struct vm_workload_ops vm_wl_lazy = {
+    .name = "lazy",
+    .description = "under the kernel: sparse touches of a large region, a pinned page, a host file mapped shared "
+                   "(its writes must reach the file) and private (they must not), then munmap and an access "
+                   "there, which must be killed as a segmentation fault",
+    .create = create_lazy, .destroy = destroy, .build = build, .next = next, .response = response,
     .check = check, .report = report, .multi_core = true, .takes_arg = false, .result = result,
     .vm_stats = vm_stats,
 };
