@@ -68,6 +68,9 @@ fail:
 /* The host state of p (no hardware access), unlinked from the kernel's list. */
 static void proc_release(struct fw_kernel *k, struct fw_proc *p)
 {
+    for (unsigned c = 0; c < 8; c++)
+        if (k->current[c] == p)
+            k->current[c] = NULL;
     for (struct fw_proc **q = &k->procs; *q; q = &(*q)->next_proc) {
         if (*q == p) {
             *q = p->next_proc;
@@ -112,15 +115,37 @@ int fw_kernel_boot(struct fw_kernel *k, unsigned core)
     return hal_failed(k->hal) ? -1 : 0;
 }
 
-/* The next ASID; a wrap starts a new generation: every TLB is flushed before an ASID is used again. */
-static unsigned asid_next(struct fw_kernel *k)
+/* Whether asid is held by a process current on some core (kept across a generation change). */
+static bool asid_running(const struct fw_kernel *k, unsigned asid)
 {
-    if (k->next_asid >= k->asid_limit) {
-        k->next_asid = 1;
-        k->st.asid_wraps++;
-        pt_flush_all(k);
+    for (unsigned c = 0; c < k->cfg.cores && c < 8; c++)
+        if (k->current[c] && k->current[c]->asid == asid && k->current[c]->asid_gen == k->asid_gen)
+            return true;
+    return false;
+}
+
+/* A fresh ASID of the current generation for p. When the ASIDs run out a new generation starts: every TLB
+ * is flushed, the processes current on a core keep theirs (so running translations never alias), every
+ * other process gets a new one at its next switch (fw_proc_switch_to). */
+static void asid_assign(struct fw_kernel *k, struct fw_proc *p)
+{
+    for (;;) {
+        if (k->next_asid >= k->asid_limit) {
+            k->next_asid = 1;
+            k->asid_gen++;
+            k->st.asid_wraps++;
+            for (unsigned c = 0; c < k->cfg.cores && c < 8; c++)
+                if (k->current[c])
+                    k->current[c]->asid_gen = k->asid_gen;
+            pt_flush_all(k);
+        }
+        unsigned a = k->next_asid++;
+        if (!asid_running(k, a)) {
+            p->asid = a;
+            p->asid_gen = k->asid_gen;
+            return;
+        }
     }
-    return k->next_asid++;
 }
 
 struct fw_proc *fw_proc_create(struct fw_kernel *k, unsigned core)
@@ -134,7 +159,7 @@ struct fw_proc *fw_proc_create(struct fw_kernel *k, unsigned core)
     p->next_proc = k->procs;
     k->procs = p;
     p->pid = k->next_pid++;
-    p->asid = asid_next(k);
+    asid_assign(k, p);
     if (!(p->root_pfn = pt_new_table(k, core, p))) {
         proc_release(k, p);
         return NULL;
@@ -169,6 +194,12 @@ int fw_proc_set_future(struct fw_proc *p, const uint64_t *vpns, size_t n)
 
 void fw_proc_switch_to(struct fw_kernel *k, unsigned core, struct fw_proc *p)
 {
+    if (core < 8 && k->current[core] == p && p->asid_gen != k->asid_gen)
+        k->current[core] = NULL;   /* its ASID is stale: it must not count as running while it gets a new one */
+    if (p->asid_gen != k->asid_gen)
+        asid_assign(k, p);
+    if (core < 8)
+        k->current[core] = p;
     unsigned mode = k->cfg.sv32 ? VM_SATP_MODE_SV32 : VM_SATP_MODE_SV39;
     uint64_t satp = ((uint64_t)mode << VM_SATP_MODE_LSB) | ((uint64_t)p->asid << VM_SATP_ASID_LSB) | p->root_pfn;
     hal_csr_write(k->hal, core, VM_CSR_SATP, satp);

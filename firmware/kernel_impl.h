@@ -54,6 +54,7 @@ struct fw_proc {
     struct fw_kernel *k;
     struct fw_proc *next_proc;   /* the kernel's list of live processes */
     unsigned pid, asid;
+    uint64_t asid_gen;    /* the ASID generation `asid` belongs to */
     uint64_t root_pfn;
     struct region regions[FW_MAX_REGIONS];
     unsigned nregions;
@@ -98,6 +99,8 @@ struct fw_kernel {
     struct fw_stats st;
     const struct fw_policy_ops *policy;
     unsigned next_pid, next_asid, asid_limit;
+    uint64_t asid_gen;                  /* ASIDs of older generations are stale: a switch gives a new one */
+    struct fw_proc *current[8];         /* the process whose satp each core has (NULL: none) */
     uint64_t tick;
 };
 

@@ -771,6 +771,44 @@ TEST(KernelHost, AsidWrapStartsANewGenerationWithAFullFlush)
     EXPECT_EQ(free_after_boot, fw_kernel_free_frames(h.k));
 }
 
+TEST(KernelHost, AsidGenerationsNeverAliasARunningProcess)
+{
+    // A process current on core 1 keeps its ASID through a wrap, and nobody else gets it; a process that was
+    // not running at the wrap gets a fresh ASID at its next switch.
+    HostKernel h(0, FW_POLICY_FIFO, 0, 1u << 20, 0, true);
+    auto asid_on = [&](unsigned core) { return (h.hal.ops->csr_read(h.hal.ctx, core, VM_CSR_SATP) >> VM_SATP_ASID_LSB) & 0x1FF; };
+    fw_proc *held = fw_proc_create(h.k, 0), *sleeper = fw_proc_create(h.k, 0);
+    fw_proc_switch_to(h.k, 1, held);
+    fw_proc_switch_to(h.k, 0, sleeper);
+    uint64_t held_asid = asid_on(1), sleeper_asid = asid_on(0);
+    fw_proc *other = fw_proc_create(h.k, 0);
+    fw_proc_switch_to(h.k, 0, other);   // the sleeper is switched out
+    std::vector<fw_proc *> live;
+    for (int i = 0; i < 700; i++) {
+        fw_proc *p = fw_proc_create(h.k, 0);
+        ASSERT_NE(nullptr, p);
+        fw_proc_switch_to(h.k, 0, p);
+        EXPECT_NE(held_asid, asid_on(0)) << "process " << i << " got the running process's ASID";
+        fw_proc_exit(h.k, 0, p);
+    }
+    fw_stats st;
+    fw_kernel_stats(h.k, &st);
+    EXPECT_GE(st.asid_wraps, 1u);
+    fw_proc_switch_to(h.k, 1, held);
+    EXPECT_EQ(held_asid, asid_on(1)) << "kept across the generation change";
+    fw_proc_switch_to(h.k, 0, sleeper);
+    uint64_t fresh = asid_on(0);
+    EXPECT_NE(held_asid, fresh);
+    (void)sleeper_asid;   // the fresh ASID may equal the old value by chance; what matters is it is of this generation
+    fw_proc *newer = fw_proc_create(h.k, 0);
+    fw_proc_switch_to(h.k, 0, newer);
+    EXPECT_NE(fresh, asid_on(0)) << "the sleeper's new ASID is not handed out again in this generation";
+    fw_proc_exit(h.k, 0, newer);
+    fw_proc_exit(h.k, 0, sleeper);
+    fw_proc_exit(h.k, 0, other);
+    fw_proc_exit(h.k, 0, held);
+}
+
 }  // namespace
 
 namespace {
