@@ -844,3 +844,27 @@ TEST(KernelLazy, SparseTouchesFileMappingsPinningAndAccessAfterUnmap)
 }
 
 }  // namespace
+
+namespace {
+
+TEST(KernelLazy, UnderABudgetEveryPolicySwapsTheSparsePagesBackIntact)
+{
+    // 3 frames for 24 sparse pages: the read-back pass must swap them in (the loads are checked against the
+    // stores), the pinned page stays, and the file and kill checks of the workload still hold.
+    for (const char *p : kPolicies) {
+        SCOPED_TRACE(p);
+        SimRun r({"mem.size=1M", "cores=2", "vm.frames=3", std::string("vm.policy=") + p}, "lazy", 4,
+                 VM_ENGINE_LOCKSTEP);
+        ASSERT_EQ(0, r.go(20000000)) << vm_sim_report(r.sim);
+        char err[512] = "";
+        EXPECT_EQ(0, vm_workload_check(r.wl, err, sizeof err)) << err;
+        vm_vm_stats v;
+        vm_workload_vm_stats(r.wl, &v);
+        EXPECT_GE(v.swap_ins, 21u) << "at least the 21 pages evicted by the first pass come back";
+        EXPECT_EQ(v.major_faults, v.swap_ins + v.file_reads);
+        EXPECT_EQ(1u, v.segfaults);
+        EXPECT_EQ(0u, v.oom_kills);
+    }
+}
+
+}  // namespace
