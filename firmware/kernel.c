@@ -112,6 +112,9 @@ int fw_kernel_boot(struct fw_kernel *k, unsigned core)
     uint64_t status = k->cfg.ad_hw ? 1u << VM_STATUS_ADHW : 0;
     for (unsigned c = 0; c < k->cfg.cores; c++)
         hal_csr_write(k->hal, c, VM_CSR_STATUS, status);
+    /* read it back through the CSR port: a core that does not hold the mode would run users wrongly */
+    if (hal_csr_read(k->hal, core, VM_CSR_STATUS) != status)
+        return -1;
     return hal_failed(k->hal) ? -1 : 0;
 }
 

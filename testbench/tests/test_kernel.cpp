@@ -861,6 +861,13 @@ TEST(KernelLazy, UnderABudgetEveryPolicySwapsTheSparsePagesBackIntact)
         vm_vm_stats v;
         vm_workload_vm_stats(r.wl, &v);
         EXPECT_GE(v.swap_ins, 21u) << "at least the 21 pages evicted by the first pass come back";
+        if (strcmp(p, "lfu")) {
+            EXPECT_EQ(3u, v.file_reads) << "the shared file page, evicted by the second sparse pass, is read again";
+            EXPECT_GE(v.file_writebacks, 2u) << "its eviction wrote it back";
+        } else {   // the file page had 13 accesses, every sparse page at most 2: LFU keeps it resident
+            EXPECT_EQ(2u, v.file_reads);
+            EXPECT_EQ(1u, v.file_writebacks) << "only at exit";
+        }
         EXPECT_EQ(v.major_faults, v.swap_ins + v.file_reads);
         EXPECT_EQ(1u, v.segfaults);
         EXPECT_EQ(0u, v.oom_kills);

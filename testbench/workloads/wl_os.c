@@ -780,6 +780,11 @@ static void *create_lazy(const struct vm_config *cfg, uint64_t seed, const char 
     for (uint64_t i = 0; i < 4; i++)
         bad |= script_add(s, (struct step){ST_STORE, LAZY_FILE_VA + 8 * i * 131, 0});
     bad |= script_add(s, (struct step){ST_CHECK, LAZY_FILE_VA + 8 * 131, 0});
+    /* the sparse pages again (under a budget this evicts the file page: back to the file), then the file page
+     * (read from the file again) */
+    for (uint64_t i = 0; i < 24; i++)
+        bad |= script_add(s, (struct step){ST_CHECK, o->region_va + (((i * 4099) % pages) << 12) + 8 * i, 0});
+    bad |= script_add(s, (struct step){ST_CHECK, LAZY_FILE_VA + 8 * 131, 0});
     /* the private mapping of the file's second page: its write stays in the process */
     bad |= script_add(s, (struct step){ST_CHECK, LAZY_PRIV_VA + 16, 0});
     bad |= script_add(s, (struct step){ST_STORE, LAZY_PRIV_VA + 16, 0});
