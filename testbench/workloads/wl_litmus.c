@@ -403,7 +403,7 @@ const struct vm_litmus_hist *vm_wl_litmus_hist(const void *st) { return &((const
 
 const struct vm_workload_ops vm_wl_litmus = {
     "litmus",
-    "NAME[:ITERATIONS], NAME one of MP SB LB CoRR CoWW IRIW 2+2W (default 200 iterations; a core per thread): "
+    "ARG = NAME[:ITERATIONS], NAME one of MP SB LB CoRR CoWW IRIW 2+2W (default 200 iterations; a core per thread): "
     "every outcome must be sequentially consistent (all interleavings enumerated); random start delays, "
     "thread-to-core maps and cache states; the outcome histogram follows the summary",
     create, destroy, build, next, response, check, report, true, true, NULL, NULL,

@@ -913,7 +913,7 @@ static void vm_stats(void *st, struct vm_vm_stats *out)
 
 const struct vm_workload_ops vm_wl_refs = {
     .name = "refs",
-    .description = "refs:LIST - one process under the kernel storing to the listed virtual page numbers in order "
+    .description = "ARG = LIST of page numbers: one process under the kernel storing to the listed virtual page numbers in order "
                    "(vm.frames, vm.policy: the textbook replacement experiment)",
     .create = create_refs, .destroy = destroy, .build = build, .next = next, .response = response,
     .check = check, .report = report, .multi_core = true, .takes_arg = true, .result = result,

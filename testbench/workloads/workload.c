@@ -354,7 +354,7 @@ void vm_workload_list(FILE *f)
 {
     for (size_t i = 0; i < NWORKLOADS; i++) {
         char name[32];
-        snprintf(name, sizeof name, "%s%s", kWorkloads[i]->name, kWorkloads[i]->takes_arg ? ":NAME" : "");
+        snprintf(name, sizeof name, "%s%s", kWorkloads[i]->name, kWorkloads[i]->takes_arg ? ":ARG" : "");
         fprintf(f, "  %-12s %s\n", name, kWorkloads[i]->description);
     }
 }
