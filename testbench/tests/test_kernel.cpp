@@ -875,3 +875,62 @@ TEST(KernelLazy, UnderABudgetEveryPolicySwapsTheSparsePagesBackIntact)
 }
 
 }  // namespace
+
+namespace {
+
+// The issue-5 access patterns under the kernel: their documented behaviour, in lockstep.
+TEST(KernelWorkloads, ThrashSwapsOnceTheWorkingSetsExceedMemory)
+{
+    for (const char *cores : {"cores=1", "cores=2"}) {
+        SCOPED_TRACE(cores);
+        SimRun r({"mem.size=256K", cores}, "thrash", 1, VM_ENGINE_LOCKSTEP);
+        ASSERT_EQ(0, r.go(50000000)) << vm_sim_report(r.sim);
+        char err[512] = "";
+        EXPECT_EQ(0, vm_workload_check(r.wl, err, sizeof err)) << err;
+        EXPECT_EQ(1, vm_workload_done(r.wl));
+        vm_vm_stats v;
+        vm_workload_vm_stats(r.wl, &v);
+        // 64 frames, two processes of 48 pages each: 96 first touches, then every later pass swaps
+        EXPECT_EQ(96u, v.zero_fills);
+        EXPECT_EQ(192u, v.swap_ins) << "passes 2 and 3 find every page swapped out";
+        EXPECT_GE(v.swap_outs, v.swap_ins);
+        EXPECT_GT(v.thrashing_windows, 0u);
+        EXPECT_EQ(1000u, v.pff_max);
+    }
+}
+
+TEST(KernelWorkloads, HotcoldAndMatmulRunToTheirEnd)
+{
+    // (one RTL engine alive at a time: each run in its own scope)
+    for (const char *cores : {"cores=1", "cores=2"}) {
+        SCOPED_TRACE(cores);
+        unsigned procs = strcmp(cores, "cores=1") ? 2 : 1;
+        char err[512] = "";
+        vm_vm_stats v;
+        {
+            SimRun h({"mem.size=4M", cores, "vm.frames=32", "vm.policy=lru"}, "hotcold", 3, VM_ENGINE_LOCKSTEP);
+            ASSERT_EQ(0, h.go(50000000)) << vm_sim_report(h.sim);
+            EXPECT_EQ(0, vm_workload_check(h.wl, err, sizeof err)) << err;
+            EXPECT_EQ(1, vm_workload_done(h.wl));
+            vm_workload_vm_stats(h.wl, &v);
+            // 32 frames hold the 26 hot pages under LRU: swap-ins come from the cold tenth of 4096 accesses
+            EXPECT_GT(v.swap_ins, 0u);
+            EXPECT_LT(v.swap_ins, 4096u * procs / 5) << "nine accesses in ten go to the 26 hot pages";
+        }
+        {
+            SimRun m({"mem.size=1M", cores}, "matmul", 3, VM_ENGINE_LOCKSTEP);
+            ASSERT_EQ(0, m.go(50000000)) << vm_sim_report(m.sim);
+            EXPECT_EQ(0, vm_workload_check(m.wl, err, sizeof err)) << err;
+            EXPECT_EQ(1, vm_workload_done(m.wl));
+            vm_workload_vm_stats(m.wl, &v);
+            EXPECT_EQ(6u * procs, v.page_faults) << "A, B and C: two pages each";
+            EXPECT_EQ(6u * procs, v.zero_fills);
+            // loads on the ports, a process: 2 * 32^3 of the multiply (a row of A and a column of B per element
+            // of C), the kernel's read-back at exit of the 3 * 32^2 words stored, and 3 PTE reads (Sv39 levels)
+            // in each of the 6 faults
+            EXPECT_EQ((2u * 32 * 32 * 32 + 3u * 32 * 32 + 6u * 3) * procs, m.res.total.loads);
+        }
+    }
+}
+
+}  // namespace

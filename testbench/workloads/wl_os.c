@@ -740,6 +740,99 @@ static void *create_shared(const struct vm_config *cfg, uint64_t seed, const cha
     return o;
 }
 
+/* Finishes a workload whose scripts are built: starts its kernel. Returns o, or NULL (freed) on error. */
+static struct os *os_finish(struct os *o, int bad, char *err, size_t errlen)
+{
+    if (bad || os_start_kernel(o, err, errlen)) {
+        if (bad)
+            snprintf(err, errlen, "out of memory");
+        destroy(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* One process per core (at least two), each over its own region: the scripts the caller fills. */
+static struct os *os_per_core(const struct vm_config *cfg, uint64_t seed, const char *name, unsigned min_procs,
+                              uint64_t region_len, char *err, size_t errlen)
+{
+    struct os *o = os_new(cfg, seed, name, err, errlen);
+    if (!o)
+        return NULL;
+    unsigned n = cfg->cores > min_procs ? cfg->cores : min_procs;
+    o->nscripts = o->initial = n > MAX_SCRIPTS ? MAX_SCRIPTS : n;
+    o->region_va = FORK_BASE;
+    o->region_len = region_len;
+    return o;
+}
+
+/* thrash: two or more processes cycling over working sets that together are 1.5 times the memory's frames:
+ * once memory is full every process evicts its own pages to make room, and swap traffic never stops. */
+static void *create_thrash(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
+{
+    (void)arg;
+    uint64_t frames = cfg->mem_size / 4096;
+    struct os *o = os_per_core(cfg, seed, "thrash", 2, 0, err, errlen);
+    if (!o)
+        return NULL;
+    uint64_t pages = frames * 3 / 2 / o->nscripts;
+    o->region_len = pages << 12;
+    int bad = 0;
+    for (unsigned p = 0; p < o->nscripts; p++)
+        for (unsigned pass = 0; pass < 3; pass++)
+            for (uint64_t i = 0; i < pages && !bad; i++)
+                bad |= script_add(&o->scripts[p], (struct step){pass ? ST_CHECK : ST_STORE,
+                                                                FORK_BASE + (i << 12) + 8 * (i % 512), 0});
+    return os_finish(o, bad, err, errlen);
+}
+
+/* hotcold: a process per core over 256 pages; nine accesses in ten go to the hottest 26 pages (seeded), a
+ * third of them stores. */
+static void *create_hotcold(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
+{
+    (void)arg;
+    struct os *o = os_per_core(cfg, seed, "hotcold", 1, 256 << 12, err, errlen);
+    if (!o)
+        return NULL;
+    uint64_t rng = seed * 0x9E3779B97F4A7C15ull + 1;
+    int bad = 0;
+    for (unsigned p = 0; p < o->nscripts; p++)
+        for (unsigned i = 0; i < 4096 && !bad; i++) {
+            uint64_t page = vm_rand_below(&rng, 10) < 9 ? vm_rand_below(&rng, 26) : 26 + vm_rand_below(&rng, 230);
+            uint64_t va = FORK_BASE + (page << 12) + 8 * vm_rand_below(&rng, 512);
+            bad |= script_add(&o->scripts[p], (struct step){vm_rand_below(&rng, 3) ? ST_CHECK : ST_STORE, va, 0});
+        }
+    return os_finish(o, bad, err, errlen);
+}
+
+/* matmul: a process per core computing C = A x B on 32 x 32 matrices of 8-byte words in its own memory
+ * (A, B and C each two pages, row-major): A and B are written, then every C[i][j] reads row i of A and
+ * column j of B (a page-strided walk through B) and stores the result. */
+static void *create_matmul(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
+{
+    (void)arg;
+    enum { N = 32 };
+    struct os *o = os_per_core(cfg, seed, "matmul", 1, 6 << 12, err, errlen);
+    if (!o)
+        return NULL;
+    const uint64_t a = FORK_BASE, b = a + 8 * N * N, c = b + 8 * N * N;
+    int bad = 0;
+    for (unsigned p = 0; p < o->nscripts; p++) {
+        struct script *s = &o->scripts[p];
+        for (uint64_t e = 0; e < 2 * N * N && !bad; e++)
+            bad |= script_add(s, (struct step){ST_STORE, a + 8 * e, 0});
+        for (uint64_t i = 0; i < N && !bad; i++)
+            for (uint64_t j = 0; j < N && !bad; j++) {
+                for (uint64_t k = 0; k < N && !bad; k++) {
+                    bad |= script_add(s, (struct step){ST_CHECK, a + 8 * (i * N + k), 0});
+                    bad |= script_add(s, (struct step){ST_CHECK, b + 8 * (k * N + j), 0});
+                }
+                bad |= script_add(s, (struct step){ST_STORE, c + 8 * (i * N + j), 0});
+            }
+    }
+    return os_finish(o, bad, err, errlen);
+}
+
 static void *create_lazy(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
 {
     (void)arg;
@@ -946,6 +1039,33 @@ const struct vm_workload_ops vm_wl_lazy = {
                    "(its writes must reach the file) and private (they must not), then munmap and an access "
                    "there, which must be killed as a segmentation fault",
     .create = create_lazy, .destroy = destroy, .build = build, .next = next, .response = response,
+    .check = check, .report = report, .multi_core = true, .takes_arg = false, .result = result,
+    .vm_stats = vm_stats,
+};
+
+const struct vm_workload_ops vm_wl_thrash = {
+    .name = "thrash",
+    .description = "under the kernel: a process per core (at least two) cycling three times over working sets that "
+                   "together are 1.5x the memory's frames: swap traffic throughout (use a small mem.size)",
+    .create = create_thrash, .destroy = destroy, .build = build, .next = next, .response = response,
+    .check = check, .report = report, .multi_core = true, .takes_arg = false, .result = result,
+    .vm_stats = vm_stats,
+};
+
+const struct vm_workload_ops vm_wl_hotcold = {
+    .name = "hotcold",
+    .description = "under the kernel: a process per core over 256 pages, nine accesses in ten to the hottest 26 "
+                   "(seeded), a third of them stores",
+    .create = create_hotcold, .destroy = destroy, .build = build, .next = next, .response = response,
+    .check = check, .report = report, .multi_core = true, .takes_arg = false, .result = result,
+    .vm_stats = vm_stats,
+};
+
+const struct vm_workload_ops vm_wl_matmul = {
+    .name = "matmul",
+    .description = "under the kernel: a process per core computing C = A x B on 32 x 32 matrices of 8-byte words "
+                   "(row-major: B is walked down its columns)",
+    .create = create_matmul, .destroy = destroy, .build = build, .next = next, .response = response,
     .check = check, .report = report, .multi_core = true, .takes_arg = false, .result = result,
     .vm_stats = vm_stats,
 };

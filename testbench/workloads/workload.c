@@ -10,7 +10,8 @@
 
 
 static const struct vm_workload_ops *const kWorkloads[] = {&vm_wl_seq, &vm_wl_stride, &vm_wl_random, &vm_wl_coherence,
-                                                           &vm_wl_litmus, &vm_wl_refs, &vm_wl_fork_cow, &vm_wl_shared, &vm_wl_lazy};
+                                                           &vm_wl_litmus, &vm_wl_refs, &vm_wl_fork_cow, &vm_wl_shared, &vm_wl_lazy,
+                                                           &vm_wl_thrash, &vm_wl_hotcold, &vm_wl_matmul};
 #define NWORKLOADS (sizeof kWorkloads / sizeof kWorkloads[0])
 
 /* One core's side of the driver. */
