@@ -20,7 +20,7 @@
 
 static const char kUsage[] =
     "usage: vmcosim run [--engine lockstep|rtl|model] (--workload NAME | --trace FILE) [--set key=value]...\n"
-    "                   [--config FILE] [--seed N] [--max-cycles N] [--stats-json FILE]\n"
+    "                   [--config FILE] [--seed N] [--max-cycles N] [--stats-json FILE] [--stats-csv FILE]\n"
     "                   [--waves FILE.fst [--waves-from C] [--waves-to C]]\n"
     "       vmcosim list\n"
     "       vmcosim --help\n"
@@ -33,7 +33,7 @@ struct run_opts {
     const char *trace;
     uint64_t seed;
     uint64_t max_cycles;
-    const char *stats_json;
+    const char *stats_json, *stats_csv;
     const char *waves;
     uint64_t waves_from, waves_to;
     struct vm_config cfg;
@@ -81,7 +81,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
             const char *v = i + 1 < argc ? argv[i + 1] : NULL;
             int takes = !strcmp(a, "--engine") || !strcmp(a, "--workload") || !strcmp(a, "--set") ||
                         !strcmp(a, "--config") || !strcmp(a, "--seed") || !strcmp(a, "--max-cycles") ||
-                        !strcmp(a, "--stats-json") || !strcmp(a, "--waves") || !strcmp(a, "--waves-from") ||
+                        !strcmp(a, "--stats-json") || !strcmp(a, "--stats-csv") || !strcmp(a, "--waves") || !strcmp(a, "--waves-from") ||
                         !strcmp(a, "--waves-to") || !strcmp(a, "--trace");
             if (!takes)
                 return usage_error("unknown option '%s'", a);
@@ -114,6 +114,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
                     return usage_error("--max-cycles needs a positive number, got '%s'", v);
             } else if (!strcmp(a, "--stats-json")) {
                 o->stats_json = v;
+            } else if (!strcmp(a, "--stats-csv")) {
+                o->stats_csv = v;
             } else if (!strcmp(a, "--waves")) {
                 o->waves = v;
             } else if (!strcmp(a, "--waves-from")) {
@@ -209,6 +211,11 @@ static int cmd_run(int argc, char **argv)
     vm_stats_print_summary(stdout, &o.cfg, what, engine_name(o.engine), o.seed, &st);
     vm_workload_report(wl, stdout);
     if (o.stats_json && vm_stats_write_json(o.stats_json, &o.cfg, what, engine_name(o.engine), o.seed,
+                                            &st, err, sizeof err)) {
+        fprintf(stderr, "vmcosim: %s\n", err);
+        rc = EXIT_USAGE;
+    }
+    if (o.stats_csv && vm_stats_write_csv(o.stats_csv, &o.cfg, what, engine_name(o.engine), o.seed,
                                             &st, err, sizeof err)) {
         fprintf(stderr, "vmcosim: %s\n", err);
         rc = EXIT_USAGE;

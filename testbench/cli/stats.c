@@ -186,10 +186,32 @@ static void write_json(FILE *f, const struct vm_config *cfg, const char *workloa
     fprintf(f, "  \"seconds\": %.6f\n}\n", s->run->seconds);
 }
 
-int vm_stats_write_json(const char *path, const struct vm_config *cfg, const char *workload, const char *engine,
-                        uint64_t seed, const struct vm_run_stats *s, char *err, size_t errlen)
+/* The per-core figures as CSV: a header, then one row per core. */
+static void write_csv(FILE *f, const struct vm_config *cfg, const char *workload, const char *engine, uint64_t seed,
+                      const struct vm_run_stats *s)
 {
-    size_t n = strlen(path) + 16;
+    (void)cfg, (void)workload, (void)engine, (void)seed;
+    fprintf(f, "core,loads,stores,tlb_lookups,tlb_misses,ptw_walks,ptw_walk_cycles,ptw_pte_reads,l1_demand_accesses,"
+               "l1_demand_misses,l1_writebacks,l1_hits_S,l1_hits_E,l1_hits_M,l1_snoop_hits,requests,faults\n");
+    for (unsigned c = 0; c < s->run->cores; c++) {
+        const struct vm_core_counters *k = &s->run->core[c];
+        const struct vm_workload_stats *cs = vm_workload_core_stats(s->wl, c);
+        fprintf(f, "%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+                ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", c,
+                k->loads, k->stores, k->tlb_lookups, k->tlb_misses, k->ptw_walks, k->ptw_walk_cycles, k->ptw_pte_reads,
+                k->l1_accesses, k->l1_misses, k->l1_writebacks, k->l1_hits[0], k->l1_hits[1], k->l1_hits[2],
+                k->l1_snoop_hits, cs->requests, cs->faults);
+    }
+}
+
+typedef void (*writer_fn)(FILE *f, const struct vm_config *cfg, const char *workload, const char *engine,
+                          uint64_t seed, const struct vm_run_stats *s);
+
+/* Writes through a temporary file renamed into place: nothing half-written. Returns 0, or -1 with err. */
+static int write_atomic(const char *path, writer_fn write, const struct vm_config *cfg, const char *workload,
+                        const char *engine, uint64_t seed, const struct vm_run_stats *s, char *err, size_t errlen)
+{
+    size_t n = strlen(path) + 32;
     char *tmp = malloc(n);
     if (!tmp) {
         snprintf(err, errlen, "out of memory");
@@ -202,7 +224,7 @@ int vm_stats_write_json(const char *path, const struct vm_config *cfg, const cha
         free(tmp);
         return -1;
     }
-    write_json(f, cfg, workload, engine, seed, s);
+    write(f, cfg, workload, engine, seed, s);
     int bad = ferror(f);
     bad |= fclose(f) != 0;
     if (bad || rename(tmp, path)) {
@@ -213,4 +235,16 @@ int vm_stats_write_json(const char *path, const struct vm_config *cfg, const cha
     }
     free(tmp);
     return 0;
+}
+
+int vm_stats_write_json(const char *path, const struct vm_config *cfg, const char *workload, const char *engine,
+                        uint64_t seed, const struct vm_run_stats *s, char *err, size_t errlen)
+{
+    return write_atomic(path, write_json, cfg, workload, engine, seed, s, err, errlen);
+}
+
+int vm_stats_write_csv(const char *path, const struct vm_config *cfg, const char *workload, const char *engine,
+                       uint64_t seed, const struct vm_run_stats *s, char *err, size_t errlen)
+{
+    return write_atomic(path, write_csv, cfg, workload, engine, seed, s, err, errlen);
 }

@@ -20,5 +20,8 @@ void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *wo
  * Returns 0, or -1 with a message. */
 int vm_stats_write_json(const char *path, const struct vm_config *cfg, const char *workload, const char *engine,
                         uint64_t seed, const struct vm_run_stats *s, char *err, size_t errlen);
+/* The per-core figures as CSV (a header line, one row per core), written the same way. */
+int vm_stats_write_csv(const char *path, const struct vm_config *cfg, const char *workload, const char *engine,
+                       uint64_t seed, const struct vm_run_stats *s, char *err, size_t errlen);
 
 #endif

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #ifndef VMCOSIM_BIN
 #error "VMCOSIM_BIN must name the vmcosim executable"
@@ -320,6 +321,43 @@ TEST(Cli, KernelWorkloadErrorsAndKeys)
                           "\"buddy\": {\"free_blocks\": [", "\"unusable_index\": [", "\"extfrag_index\": [",
                           "\"slabs\": [{\"name\": \"fw_proc\", \"active_objs\": 0", "\"thrashing\": {"})
         EXPECT_TRUE(contains(j, k)) << k << "\n" << j;
+    std::remove(json.c_str());
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Cli, StatsCsvHasARowPerCoreMatchingTheJson)
+{
+    std::string csv = tmp_path("s.csv"), json = tmp_path("s.json");
+    Result r = vmcosim("run --engine lockstep --workload random --set cores=2 --set mem.size=1M --max-cycles 20000 "
+                       "--stats-csv " + csv + " --stats-json " + json);
+    ASSERT_EQ(0, r.status) << r.out;
+    std::stringstream lines(slurp(csv));
+    std::string header, row;
+    std::getline(lines, header);
+    EXPECT_EQ(0u, header.find("core,loads,stores,tlb_lookups,tlb_misses,ptw_walks,"));
+    std::string j = slurp(json);
+    for (unsigned c = 0; c < 2; c++) {
+        ASSERT_TRUE(std::getline(lines, row)) << "row of core " << c;
+        std::stringstream f(row);
+        std::string cell;
+        std::vector<std::string> cells;
+        while (std::getline(f, cell, ','))
+            cells.push_back(cell);
+        ASSERT_EQ(17u, cells.size()) << row;
+        EXPECT_EQ(std::to_string(c), cells[0]);
+        // the same loads, stores and TLB figures the JSON gives for this core
+        std::string want = "{ \"loads\": " + cells[1] + ", \"stores\": " + cells[2];
+        EXPECT_TRUE(contains(j, want)) << want;
+        EXPECT_TRUE(contains(j, "\"tlb\": {\"lookups\": " + cells[3] + ", \"misses\": " + cells[4] + "}"));
+    }
+    EXPECT_FALSE(std::getline(lines, row)) << "one row per core";
+    Result bad = vmcosim("run --workload seq --max-cycles 100 --stats-csv /nonexistent/dir/x.csv");
+    EXPECT_EQ(2, bad.status);
+    EXPECT_TRUE(contains(bad.out, "cannot write /nonexistent/dir/x.csv"));
+    std::remove(csv.c_str());
     std::remove(json.c_str());
 }
 
