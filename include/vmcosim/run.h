@@ -37,6 +37,12 @@ struct vm_run_result {
 /* Runs wl on sim for at most max_cycles cycles (then drains). Returns 0, or 1 on a lockstep mismatch. */
 int vm_run(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, struct vm_run_result *r);
 
+/* Called now and then during a run (every 2^16 loop turns): cycles so far, the budget, requests accepted. */
+typedef void (*vm_progress_fn)(void *ctx, uint64_t cycles, uint64_t max_cycles, uint64_t requests);
+/* vm_run with a progress callback (NULL: none). */
+int vm_run_progress(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, struct vm_run_result *r,
+                    vm_progress_fn progress, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "stats.h"
 
@@ -158,6 +160,34 @@ static char *replay_command(int argc, char **argv)
     return s;
 }
 
+/* The one-line progress display on stderr (a terminal only): cycles, speed, accesses/s, ETA of the budget. */
+struct progress {
+    struct timespec t0, last;
+    bool shown;
+};
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + 1e-9 * (double)(b->tv_nsec - a->tv_nsec);
+}
+
+static void show_progress(void *ctx, uint64_t cycles, uint64_t max_cycles, uint64_t requests)
+{
+    struct progress *p = ctx;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (p->shown && seconds_between(&p->last, &now) < 0.25)
+        return;
+    p->last = now;
+    p->shown = true;
+    double t = seconds_between(&p->t0, &now), rate = t > 0 ? (double)cycles / t : 0;
+    double eta = rate > 0 ? (double)(max_cycles - cycles) / rate : 0;
+    fprintf(stderr, "\r  cycles %" PRIu64 " / %" PRIu64 " (%.1f %%)  %.2f M cycles/s  %.1f k accesses/s  ETA %.0f s\033[K",
+            cycles, max_cycles, 100.0 * (double)cycles / (double)max_cycles, rate / 1e6,
+            t > 0 ? (double)requests / t / 1e3 : 0.0, eta);
+    fflush(stderr);
+}
+
 static int cmd_run(int argc, char **argv)
 {
     struct run_opts o;
@@ -196,7 +226,12 @@ static int cmd_run(int argc, char **argv)
     vm_sim_load_image(sim, &img);
 
     struct vm_run_result res;
-    int mismatch = vm_run(sim, wl, o.max_cycles, &res);
+    struct progress prog = {.shown = false};
+    clock_gettime(CLOCK_MONOTONIC, &prog.t0);
+    bool tty = isatty(STDERR_FILENO);
+    int mismatch = vm_run_progress(sim, wl, o.max_cycles, &res, tty ? show_progress : NULL, &prog);
+    if (prog.shown)
+        fprintf(stderr, "\r\033[K");   /* the summary replaces the progress line */
     struct vm_run_stats st = {.run = &res, .wl = wl};
     if (mismatch) {
         fprintf(stderr, "%s", vm_sim_report(sim));

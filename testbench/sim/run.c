@@ -61,6 +61,13 @@ static void count_bus(struct vm_run_result *r, const struct vm_obs *o)
 
 int vm_run(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, struct vm_run_result *r)
 {
+    return vm_run_progress(sim, wl, max_cycles, r, NULL, NULL);
+}
+
+int vm_run_progress(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, struct vm_run_result *r,
+                    vm_progress_fn progress, void *ctx)
+{
+    uint32_t turns = 0;
     struct timespec t0, t1;
     struct vm_in in;
     struct vm_obs obs = {0};
@@ -78,6 +85,8 @@ int vm_run(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, stru
         mismatch = vm_sim_step(sim, &in, &obs);
         prev = &obs;
         count_bus(r, &obs);
+        if (progress && !(++turns & 0xFFFF))
+            progress(ctx, vm_sim_cycles(sim), max_cycles, vm_workload_stats(wl)->requests);
     }
     /* Issue nothing new; let the request in flight finish. */
     vm_workload_drain(wl);

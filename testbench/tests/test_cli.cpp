@@ -362,3 +362,28 @@ TEST(Cli, StatsCsvHasARowPerCoreMatchingTheJson)
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Cli, ProgressLineOnlyOnATerminal)
+{
+    const std::string run = "run --engine lockstep --workload random --set mem.size=1M --max-cycles 400000";
+    Result piped = vmcosim(run);
+    EXPECT_EQ(0, piped.status);
+    EXPECT_FALSE(contains(piped.out, "ETA")) << "stderr is a pipe: no progress line";
+    // script(1) (util-linux, in every Debian) gives the command a pseudo-terminal
+    std::string cmd = "script -q -c '" + std::string(VMCOSIM_BIN) + " " + run + "' /dev/null 2>&1";
+    FILE *p = popen(cmd.c_str(), "r");
+    ASSERT_NE(nullptr, p);
+    std::string out;
+    std::array<char, 4096> buf;
+    size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
+        out.append(buf.data(), n);
+    EXPECT_EQ(0, WEXITSTATUS(pclose(p)));
+    EXPECT_TRUE(contains(out, "cycles 65536 / 400000")) << out;
+    EXPECT_TRUE(contains(out, "ETA")) << out;
+    EXPECT_TRUE(contains(out, "lockstep")) << "the summary follows";
+}
+
+}  // namespace
