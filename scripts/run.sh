@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: build, then lockstep runs: the random workload with waves and statistics, then the firmware
-# kernel at work on 2 cores (fork-cow: copy-on-write; refs: Belady's string, demand paging and swapping).
+# kernel at work on 2 cores (fork-cow: copy-on-write; refs: Belady's string, demand paging and swapping;
+# shared: a segment two processes share), and a real program's Valgrind trace made at run time.
 # With arguments, runs "build/vmcosim ARGS..." instead of the default run.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -23,5 +24,13 @@ echo "== the kernel: Belady's string with 3 frames, FIFO (the textbook says 9 fa
 "$build/vmcosim" run --engine lockstep --workload refs:1,2,3,4,1,2,5,1,2,3,4,5 --set cores=2 \
   --set vm.frames=3 --set vm.policy=fifo --seed 1 --stats-json "$out/refs.json"
 echo
+echo "== the kernel: a producer and a consumer process on a shared segment, 2 cores, lockstep"
+"$build/vmcosim" run --engine lockstep --workload shared --set cores=2 --seed 1 --stats-json "$out/shared.json"
+echo
+echo "== a real program: a Valgrind Lackey trace of build/oracle_prog made now, replayed in lockstep"
+valgrind --tool=lackey --trace-mem=yes --log-file="$out/prog.lackey" "$build/oracle_prog" > /dev/null
+"$build/vmcosim" run --engine lockstep --trace "$out/prog.lackey" --max-cycles 1000000000 --seed 1 \
+  --stats-json "$out/trace.json"
+echo
 echo "view the waves (cycles 0..20000): scripts/waves.sh $out/vmcosim.fst"
-echo "stats: $out/stats.json, $out/fork-cow.json, $out/refs.json"
+echo "stats: $out/stats.json, $out/fork-cow.json, $out/refs.json, $out/shared.json, $out/trace.json"
