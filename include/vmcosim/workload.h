@@ -37,6 +37,9 @@ struct vm_workload *vm_workload_new(const char *name, const struct vm_config *cf
  * for malformed input or addresses outside the scheme's range). */
 struct vm_workload *vm_workload_new_trace(const char *path, const struct vm_config *cfg, uint64_t seed, char *err,
                                           size_t errlen);
+/* n traces (1..cores), one process each: trace i runs on core i with its own page table and ASID. */
+struct vm_workload *vm_workload_new_traces(const char *const *paths, unsigned n, const struct vm_config *cfg,
+                                           uint64_t seed, char *err, size_t errlen);
 void vm_workload_free(struct vm_workload *w);
 
 /* Writes the workload's initial image (page tables and data) into img. Returns 0, or -1 with a message. */

@@ -21,7 +21,7 @@
 #define EXIT_USAGE 2
 
 static const char kUsage[] =
-    "usage: vmcosim run [--engine lockstep|rtl|model] (--workload NAME | --trace FILE) [--set key=value]...\n"
+    "usage: vmcosim run [--engine lockstep|rtl|model] (--workload NAME | --trace FILE...) [--set key=value]...\n"
     "                   [--config FILE] [--seed N] [--max-cycles N] [--stats-json FILE] [--stats-csv FILE]\n"
     "                   [--waves FILE.fst [--waves-from C] [--waves-to C]]\n"
     "       vmcosim list\n"
@@ -32,7 +32,9 @@ static const char kUsage[] =
 struct run_opts {
     enum vm_engine engine;
     const char *workload;
-    const char *trace;
+    const char *trace;                    /* the first --trace */
+    const char *traces[VM_MAX_CORES];     /* every --trace: trace i on core i */
+    unsigned ntraces;
     uint64_t seed;
     uint64_t max_cycles;
     const char *stats_json, *stats_csv;
@@ -103,9 +105,10 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
             } else if (!strcmp(a, "--workload")) {
                 o->workload = v;
             } else if (!strcmp(a, "--trace")) {
-                if (o->trace)
-                    return usage_error("%s", "one --trace for now (several processes come with the kernel)");
-                o->trace = v;
+                if (o->ntraces == VM_MAX_CORES)
+                    return usage_error("at most %s traces (one per core)", "4");
+                o->traces[o->ntraces++] = v;
+                o->trace = o->traces[0];
             } else if (!strcmp(a, "--set")) {
                 if (vm_config_set_pair(&o->cfg, v, err, sizeof err))
                     return usage_error("%s", err);
@@ -201,7 +204,7 @@ static int cmd_run(int argc, char **argv)
     char *replay = NULL;
     rc = EXIT_USAGE;
 
-    wl = o.trace ? vm_workload_new_trace(o.trace, &o.cfg, o.seed, err, sizeof err)
+    wl = o.trace ? vm_workload_new_traces(o.traces, o.ntraces, &o.cfg, o.seed, err, sizeof err)
                  : vm_workload_new(o.workload, &o.cfg, o.seed, err, sizeof err);
     if (!wl) {
         fprintf(stderr, "vmcosim: %s\n", err);

@@ -387,3 +387,44 @@ TEST(Cli, ProgressLineOnlyOnATerminal)
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Cli, TracesRunOneProcessPerCore)
+{
+    std::string a = tmp_path("a.lackey"), b = tmp_path("b.lackey"), csv = tmp_path("t.csv");
+    write_file(a, " L 10000000,8\n S 10000008,8\n L 10001000,4\n M 10002000,8\n");   // 3 loads, 2 stores, 4 accesses
+    write_file(b, " S 20000000,8\n S 20000040,8\n L 20000000,8\n");                  // 1 load, 2 stores, 3 accesses
+    for (const char *engine : {"model", "lockstep"}) {
+        Result r = vmcosim(std::string("run --engine ") + engine + " --trace " + a + " --trace " + b +
+                           " --set cores=2 --set mem.size=1M --stats-csv " + csv);
+        ASSERT_EQ(0, r.status) << r.out;
+        std::stringstream lines(slurp(csv));
+        std::string header, c0, c1;
+        std::getline(lines, header);
+        std::getline(lines, c0);
+        std::getline(lines, c1);
+        // core,loads,stores,...,l1_demand_accesses is the 9th column
+        auto col = [](const std::string &row, int k) {
+            std::stringstream f(row);
+            std::string cell;
+            for (int i = 0; i <= k; i++)
+                std::getline(f, cell, ',');
+            return cell;
+        };
+        EXPECT_EQ("3", col(c0, 1)) << engine;
+        EXPECT_EQ("2", col(c0, 2)) << engine;
+        EXPECT_EQ("4", col(c0, 8)) << engine;
+        EXPECT_EQ("1", col(c1, 1)) << engine;
+        EXPECT_EQ("2", col(c1, 2)) << engine;
+        EXPECT_EQ("3", col(c1, 8)) << engine;
+    }
+    Result few = vmcosim("run --trace " + a + " --trace " + b);
+    EXPECT_EQ(2, few.status);
+    EXPECT_TRUE(contains(few.out, "2 traces need as many cores")) << few.out;
+    std::remove(a.c_str());
+    std::remove(b.c_str());
+    std::remove(csv.c_str());
+}
+
+}  // namespace

@@ -1,5 +1,6 @@
-/* A real program's memory trace (Valgrind Lackey or Dinero din) replayed as one process: its whole user
- * virtual range is one anonymous region, so every page it touches is mapped (4 KiB pages, user, read and
+/* Real programs' memory traces (Valgrind Lackey or Dinero din), one process per trace, trace i on core i
+ * (its own page table and ASID i + 1), each replayed as one process: its whole user virtual range is one
+ * anonymous region, so every page it touches is mapped (4 KiB pages, user, read and
  * write, A and D set) to its own frame before the run. Each access is split into naturally aligned pieces
  * of at most 8 bytes; the pieces after the first carry req_cont, so the statistics count one access (and
  * one L1 miss if any piece misses), as Cachegrind does. Lackey's M (modify) is a load then a store of the
@@ -73,9 +74,8 @@ static uint64_t va_limit(const struct vm_config *cfg)
     return cfg->mode == VM_MODE_SV39 ? 1ull << 38 : cfg->mode == VM_MODE_SV32 ? 1ull << 32 : cfg->mem_size;
 }
 
-static void destroy(void *st)
+static void destroy_one(struct tr *w)
 {
-    struct tr *w = st;
     if (!w)
         return;
     if (w->t)
@@ -124,13 +124,12 @@ static void *create_trace(const struct vm_config *cfg, uint64_t seed, const char
         goto fail;
     return w;
 fail:
-    destroy(w);
+    destroy_one(w);
     return NULL;
 }
 
-static int build(void *st, struct vm_image *img, char *err, size_t errlen)
+static int build_one(struct tr *w, unsigned index, struct vm_image *img, char *err, size_t errlen)
 {
-    struct tr *w = st;
     bool bare = w->cfg.mode == VM_MODE_BARE;
     uint64_t root = 0;
     if (!bare && !(root = vm_image_alloc_page(img)))
@@ -144,7 +143,7 @@ static int build(void *st, struct vm_image *img, char *err, size_t errlen)
             goto full;
     }
     unsigned mode = bare ? VM_SATP_MODE_BARE : w->cfg.mode == VM_MODE_SV32 ? VM_SATP_MODE_SV32 : VM_SATP_MODE_SV39;
-    w->nboot = vm_boot_actions(&w->cfg, w->seed, 0, vm_satp(mode, 1, root), w->boot);
+    w->nboot = vm_boot_actions(&w->cfg, w->seed + index, 0, vm_satp(mode, index + 1, root), w->boot);
     if (!(w->t = vm_trace_open(w->path, VM_TRACE_AUTO, err, errlen)))
         return -1;
     return 0;
@@ -168,10 +167,8 @@ static void split(struct tr *w, uint8_t op, uint64_t addr, uint32_t size, bool f
     }
 }
 
-static void next(void *st, unsigned core, struct vm_action *a)
+static void next_one(struct tr *w, struct vm_action *a)
 {
-    (void)core;
-    struct tr *w = st;
     if (w->booted < w->nboot) {
         *a = w->boot[w->booted++];
         return;
@@ -200,6 +197,40 @@ static void next(void *st, unsigned core, struct vm_action *a)
     a->wdata = p->addr * 0x9E3779B97F4A7C15ull;
 }
 
+/* The processes: trace i on core i. */
+struct traces {
+    unsigned n;
+    struct tr *p[VM_MAX_CORES];
+};
+
+static void destroy(void *st)
+{
+    struct traces *t = st;
+    for (unsigned i = 0; t && i < t->n; i++)
+        destroy_one(t->p[i]);
+    free(t);
+}
+
+static int build(void *st, struct vm_image *img, char *err, size_t errlen)
+{
+    struct traces *t = st;
+    for (unsigned i = 0; i < t->n; i++)
+        if (build_one(t->p[i], i, img, err, errlen))
+            return -1;
+    return 0;
+}
+
+static void next(void *st, unsigned core, struct vm_action *a)
+{
+    struct traces *t = st;
+    if (core < t->n) {
+        next_one(t->p[core], a);
+        return;
+    }
+    memset(a, 0, sizeof *a);
+    a->kind = VM_ACT_END;   /* a core without a trace */
+}
+
 static void *create_none(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
 {
     (void)arg;
@@ -210,11 +241,24 @@ static void *create_none(const struct vm_config *cfg, uint64_t seed, const char 
 }
 
 const struct vm_workload_ops vm_wl_trace = {
-    "trace", "a real program's Lackey or din trace (--trace FILE): one process, every touched page mapped",
-    create_none, destroy, build, next, NULL, NULL, NULL, false, false, NULL, NULL,
+    "trace", "real programs' Lackey or din traces (--trace FILE, once per core): a process each, every touched page mapped",
+    create_none, destroy, build, next, NULL, NULL, NULL, true, false, NULL, NULL,
 };
 
-void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char *path, char *err, size_t errlen)
+void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char *const *paths, unsigned n, char *err,
+                         size_t errlen)
 {
-    return create_trace(cfg, seed, path, err, errlen);
+    struct traces *t = calloc(1, sizeof *t);
+    if (!t) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    for (unsigned i = 0; i < n && i < VM_MAX_CORES; i++) {
+        if (!(t->p[i] = create_trace(cfg, seed, paths[i], err, errlen))) {
+            destroy(t);
+            return NULL;
+        }
+        t->n = i + 1;
+    }
+    return t;
 }

@@ -93,26 +93,32 @@ struct vm_workload *vm_workload_new(const char *name, const struct vm_config *cf
     return NULL;
 }
 
-struct vm_workload *vm_workload_new_trace(const char *path, const struct vm_config *cfg, uint64_t seed, char *err,
-                                          size_t errlen)
+struct vm_workload *vm_workload_new_traces(const char *const *paths, unsigned n, const struct vm_config *cfg,
+                                           uint64_t seed, char *err, size_t errlen)
 {
+    if (!n || n > cfg->cores) {
+        snprintf(err, errlen, "%u traces need as many cores (one process per core): set cores=%u (at most %u)", n,
+                 n, VM_MAX_CORES);
+        return NULL;
+    }
     struct vm_workload *w = calloc(1, sizeof *w);
     if (!w) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
     w->ops = &vm_wl_trace;
-    w->cores = 1;
-    if (cfg->cores > 1) {
-        snprintf(err, errlen, "a trace drives one core (cores=1); got cores=%u", cfg->cores);
-        free(w);
-        return NULL;
-    }
-    if (!(w->st = vm_wl_trace_create(cfg, seed, path, err, errlen))) {
+    w->cores = cfg->cores;
+    if (!(w->st = vm_wl_trace_create(cfg, seed, paths, n, err, errlen))) {
         free(w);
         return NULL;
     }
     return w;
+}
+
+struct vm_workload *vm_workload_new_trace(const char *path, const struct vm_config *cfg, uint64_t seed, char *err,
+                                          size_t errlen)
+{
+    return vm_workload_new_traces(&path, 1, cfg, seed, err, errlen);
 }
 
 void vm_workload_free(struct vm_workload *w)

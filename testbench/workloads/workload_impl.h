@@ -67,6 +67,7 @@ unsigned vm_boot_actions(const struct vm_config *cfg, uint64_t seed, unsigned st
 
 extern const struct vm_workload_ops vm_wl_seq, vm_wl_stride, vm_wl_random, vm_wl_trace, vm_wl_coherence, vm_wl_litmus,
     vm_wl_refs, vm_wl_fork_cow, vm_wl_shared, vm_wl_lazy, vm_wl_thrash, vm_wl_hotcold, vm_wl_matmul;
-void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char *path, char *err, size_t errlen);
+void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char *const *paths, unsigned n, char *err,
+                         size_t errlen);
 
 #endif
