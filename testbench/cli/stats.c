@@ -105,9 +105,10 @@ void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *wo
         fprintf(f, "  kernel: evictions %12" PRIu64 "   swap outs %" PRIu64 ", swap ins %" PRIu64 ", OOM kills %" PRIu64
                 ", segfaults %" PRIu64 ", shootdowns %" PRIu64 ", free frames %" PRIu64 "\n", v.evictions, v.swap_outs,
                 v.swap_ins, v.oom_kills, v.segfaults, v.shootdowns, v.free_frames);
-        fprintf(f, "  kernel: thrashing %12" PRIu64 "   of %" PRIu64 " windows of %d accesses above %d faults per 1000; "
-                "highest %" PRIu64 " per 1000, largest working set %" PRIu64 " pages\n", v.thrashing_windows,
-                v.pff_windows, FW_PFF_WINDOW, FW_PFF_THRASH, v.pff_max, v.ws_max);
+        if (v.pff_windows)
+            fprintf(f, "  kernel: thrashing %12" PRIu64 "   of %" PRIu64 " windows of %d accesses above %d faults per 1000; "
+                    "highest %" PRIu64 " per 1000, largest working set %" PRIu64 " pages\n", v.thrashing_windows,
+                    v.pff_windows, FW_PFF_WINDOW, FW_PFF_THRASH, v.pff_max, v.ws_max);
     }
     if (!strcmp(engine, "lockstep"))
         fprintf(f, "  lockstep          %12" PRIu64 "   cycles checked, %" PRIu64 " mismatches\n",

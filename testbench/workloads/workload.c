@@ -36,6 +36,8 @@ struct vm_workload {
     uint64_t dma_src, dma_dst;
     bool dma_busy;              /* a command was accepted and has not completed */
     bool draining;
+    unsigned readers;           /* cores that show a CSR or buffer read this cycle (answered next cycle) */
+    bool buf_reading;           /* one of them reads the swap buffer: the read port shows its word */
     uint64_t cycle;
     struct vm_workload_stats total;
 };
@@ -159,7 +161,7 @@ static void observe(struct vm_workload *w, const struct vm_obs *prev)
                 w->ops->response(w->st, c, o);
         }
     }
-    for (unsigned c = 0; c < w->cores; c++) {
+    for (unsigned c = 0; w->readers && c < w->cores; c++) {
         struct core_drv *d = &w->core[c];
         if (d->reading == VM_ACT_NONE)
             continue;
@@ -168,6 +170,8 @@ static void observe(struct vm_workload *w, const struct vm_obs *prev)
         if (w->ops->result)
             w->ops->result(w->st, c, v);
     }
+    w->readers = 0;
+    w->buf_reading = false;
     if (w->dma_valid && prev->dma_ready) {
         w->dma_valid = false;
         w->dma_busy = true;
@@ -214,11 +218,14 @@ static void take_action(struct vm_workload *w, unsigned c, struct vm_in *in)
     case VM_ACT_CSR_READ:
         in->core[c].csr_addr = a.csr;
         d->reading = a.kind;
+        w->readers++;
         break;
     case VM_ACT_BUF_READ:
         if (!in->buf_we) {   /* the read port shows this word instead of the rotation */
             in->buf_addr = (uint16_t)a.addr;
             d->reading = a.kind;
+            w->readers++;
+            w->buf_reading = true;
         }
         break;
     case VM_ACT_END:
@@ -279,10 +286,7 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
     in->dma_op = w->dma_op;
     in->dma_src = w->dma_src;
     in->dma_dst = w->dma_dst;
-    bool buf_read = false;
-    for (unsigned c = 0; c < w->cores; c++)
-        buf_read |= w->core[c].reading == VM_ACT_BUF_READ;
-    if (!in->buf_we && !buf_read)
+    if (!in->buf_we && !w->buf_reading)
         in->buf_addr = (uint16_t)(w->cycle % VM_DMA_BUF_WORDS);  /* show the buffer on the read port */
 }
 
