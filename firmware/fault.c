@@ -82,6 +82,15 @@ int evict_one(struct fw_kernel *k, unsigned core, struct fw_proc *p)
     return 0;
 }
 
+uint64_t frame_reclaim(struct fw_kernel *k, unsigned core, struct fw_proc *p)
+{
+    uint64_t pfn;
+    while (!(pfn = frame_alloc(k)))
+        if (evict_one(k, core, p))
+            return 0;
+    return pfn;
+}
+
 /* A frame for a new resident page of p: within its budget and memory, evicting p's own pages as needed.
  * Returns the PFN, or 0 when nothing could be freed (out of memory or swap). */
 uint64_t frame_for(struct fw_kernel *k, unsigned core, struct fw_proc *p)
@@ -89,11 +98,7 @@ uint64_t frame_for(struct fw_kernel *k, unsigned core, struct fw_proc *p)
     while (k->cfg.frames && p->nresident >= k->cfg.frames)
         if (evict_one(k, core, p))
             return 0;
-    uint64_t pfn;
-    while (!(pfn = frame_alloc(k)))
-        if (evict_one(k, core, p))
-            return 0;
-    return pfn;
+    return frame_reclaim(k, core, p);
 }
 
 static unsigned user_flags(const struct region *r, bool dirty)

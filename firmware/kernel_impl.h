@@ -139,6 +139,8 @@ const struct fw_policy_ops *policy_get(enum fw_policy p);
 struct vpage *vpage_find(struct fw_proc *p, uint64_t vpn);
 struct vpage *vpage_add(struct fw_proc *p, uint64_t vpn);
 uint64_t frame_for(struct fw_kernel *k, unsigned core, struct fw_proc *p);
+/* Any frame, evicting p's pages while memory is full (page tables: outside the budget). 0 when none. */
+uint64_t frame_reclaim(struct fw_kernel *k, unsigned core, struct fw_proc *p);
 /* shm.c */
 void shm_get(struct fw_shm *s);
 void shm_put(struct fw_kernel *k, struct fw_shm *s);

@@ -48,7 +48,7 @@ uint64_t pt_new_table(struct fw_kernel *k, unsigned core, struct fw_proc *p)
         p->tables = t;
         p->tcap = cap;
     }
-    uint64_t pfn = frame_alloc(k);
+    uint64_t pfn = frame_reclaim(k, core, p);   /* memory full: p's own pages make room, as for its data */
     if (!pfn)
         return 0;
     hal_dma(k->hal, core, VM_DMA_ZERO, 0, pfn << 12);

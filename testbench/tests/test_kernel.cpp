@@ -899,6 +899,22 @@ TEST(KernelWorkloads, ThrashSwapsOnceTheWorkingSetsExceedMemory)
     }
 }
 
+TEST(KernelWorkloads, ThrashNeedsPageTablesWhenMemoryIsFullAndEvictsForThem)
+{
+    // With 4 MiB the processes' working sets (768 pages each) cross 2 MiB boundaries after memory is full:
+    // the new page tables must come from evicting pages, not from an out-of-memory kill.
+    SimRun r({"mem.size=4M", "cores=2"}, "thrash", 1, VM_ENGINE_MODEL);
+    ASSERT_EQ(0, r.go(200000000)) << vm_sim_report(r.sim);
+    char err[512] = "";
+    EXPECT_EQ(0, vm_workload_check(r.wl, err, sizeof err)) << err;
+    EXPECT_EQ(1, vm_workload_done(r.wl));
+    vm_vm_stats v;
+    vm_workload_vm_stats(r.wl, &v);
+    EXPECT_EQ(0u, v.oom_kills);
+    EXPECT_EQ(2u * 768, v.zero_fills);
+    EXPECT_GT(v.swap_ins, 2u * 768) << "passes 2 and 3 swap most pages back";
+}
+
 TEST(KernelWorkloads, HotcoldAndMatmulRunToTheirEnd)
 {
     // (one RTL engine alive at a time: each run in its own scope)
