@@ -608,6 +608,18 @@ static int os_start_kernel(struct os *o, char *err, size_t errlen)
     return (o->kernel = fw_kernel_new(&kc, &o->hal, err, errlen)) ? 0 : -1;
 }
 
+/* Finishes a workload whose scripts are built: starts its kernel. Returns o, or NULL (freed) on error. */
+static struct os *os_finish(struct os *o, int bad, char *err, size_t errlen)
+{
+    if (bad || os_start_kernel(o, err, errlen)) {
+        if (bad)
+            snprintf(err, errlen, "out of memory");
+        destroy(o);
+        return NULL;
+    }
+    return o;
+}
+
 static int parse_refs(struct os *o, const char *arg, char *err, size_t errlen)
 {
     uint64_t limit = o->cfg.mode == VM_MODE_SV32 ? 1ull << 20 : 1ull << 26;   /* user pages of the scheme */
@@ -700,13 +712,7 @@ static void *create_fork_cow(const struct vm_config *cfg, uint64_t seed, const c
     bad = bad || add_pages(c, ST_CHECK, 0, 1) || add_pages(c, ST_STORE, 0, 4) || add_pages(c, ST_CHECK, 0, 1);
     /* child b: write every third page, read everything */
     bad = bad || add_pages(b, ST_STORE, 0, 3) || add_pages(b, ST_CHECK, 0, 1);
-    if (bad || os_start_kernel(o, err, errlen)) {
-        if (bad)
-            snprintf(err, errlen, "out of memory");
-        destroy(o);
-        return NULL;
-    }
-    return o;
+    return os_finish(o, bad, err, errlen);
 }
 
 static void *create_shared(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
@@ -731,26 +737,9 @@ static void *create_shared(const struct vm_config *cfg, uint64_t seed, const cha
             bad |= script_add(cons, (struct step){ST_STORE, FORK_BASE + 8 * (i % 512), 0});
         }
     }
-    if (bad || os_start_kernel(o, err, errlen)) {
-        if (bad)
-            snprintf(err, errlen, "out of memory");
-        destroy(o);
-        return NULL;
-    }
-    return o;
+    return os_finish(o, bad, err, errlen);
 }
 
-/* Finishes a workload whose scripts are built: starts its kernel. Returns o, or NULL (freed) on error. */
-static struct os *os_finish(struct os *o, int bad, char *err, size_t errlen)
-{
-    if (bad || os_start_kernel(o, err, errlen)) {
-        if (bad)
-            snprintf(err, errlen, "out of memory");
-        destroy(o);
-        return NULL;
-    }
-    return o;
-}
 
 /* One process per core (at least two), each over its own region: the scripts the caller fills. */
 static struct os *os_per_core(const struct vm_config *cfg, uint64_t seed, const char *name, unsigned min_procs,
@@ -886,13 +875,7 @@ static void *create_lazy(const struct vm_config *cfg, uint64_t seed, const char 
     bad |= script_add(s, (struct step){ST_UNMAP, o->region_va, 0});
     o->expect_kill_step = s->n;
     bad |= script_add(s, (struct step){ST_STORE, o->region_va + 8, 0});
-    if (bad || os_start_kernel(o, err, errlen)) {
-        if (bad)
-            snprintf(err, errlen, "out of memory");
-        destroy(o);
-        return NULL;
-    }
-    return o;
+    return os_finish(o, bad, err, errlen);
 }
 
 /* Nothing is preloaded: the kernel builds every table at run time through the hardware. */
@@ -1004,68 +987,39 @@ static void vm_stats(void *st, struct vm_vm_stats *out)
     }
 }
 
-const struct vm_workload_ops vm_wl_refs = {
-    .name = "refs",
-    .description = "ARG = LIST of page numbers: one process under the kernel storing to the listed virtual page numbers in order "
-                   "(vm.frames, vm.policy: the textbook replacement experiment)",
-    .create = create_refs, .destroy = destroy, .build = build, .next = next, .response = response,
-    .check = check, .report = report, .multi_core = true, .takes_arg = true, .result = result,
-    .vm_stats = vm_stats,
-};
+/* Every kernel workload drives the cores the same way; they differ in their scripts (create). */
+#define OS_WORKLOAD(NAME, CREATE, TAKES_ARG, DESCRIPTION)                                                        \
+    {.name = NAME, .description = DESCRIPTION, .create = CREATE, .destroy = destroy, .build = build, .next = next,  \
+     .response = response, .check = check, .report = report, .multi_core = true, .takes_arg = TAKES_ARG,          \
+     .result = result, .vm_stats = vm_stats}
 
-const struct vm_workload_ops vm_wl_fork_cow = {
-    .name = "fork-cow",
-    .description = "under the kernel: a parent writes 16 pages and forks two children, one of which forks a "
-                   "grandchild; all four write some pages and read all, on every core, time-sliced: COW faults, "
-                   "isolation checked on every load",
-    .create = create_fork_cow, .destroy = destroy, .build = build, .next = next, .response = response,
-    .check = check, .report = report, .multi_core = true, .takes_arg = false, .result = result,
-    .vm_stats = vm_stats,
-};
+const struct vm_workload_ops vm_wl_refs = OS_WORKLOAD("refs", create_refs, true,
+    "ARG = LIST of page numbers: one process under the kernel storing to the listed virtual page numbers in order "
+    "(vm.frames, vm.policy: the textbook replacement experiment)");
 
-const struct vm_workload_ops vm_wl_shared = {
-    .name = "shared",
-    .description = "under the kernel: a producer and a consumer process share a segment (on separate cores when "
-                   "there are two): counters written by one, read by the other, each read checked to be one "
-                   "that was written and never older than the last seen",
-    .create = create_shared, .destroy = destroy, .build = build, .next = next, .response = response,
-    .check = check, .report = report, .multi_core = true, .takes_arg = false, .result = result,
-    .vm_stats = vm_stats,
-};
+const struct vm_workload_ops vm_wl_fork_cow = OS_WORKLOAD("fork-cow", create_fork_cow, false,
+    "under the kernel: a parent writes 16 pages and forks two children, one of which forks a "
+    "grandchild; all four write some pages and read all, on every core, time-sliced: COW faults, "
+    "isolation checked on every load");
 
-const struct vm_workload_ops vm_wl_lazy = {
-    .name = "lazy",
-    .description = "under the kernel: sparse touches of a large region, a pinned page, a host file mapped shared "
-                   "(its writes must reach the file) and private (they must not), then munmap and an access "
-                   "there, which must be killed as a segmentation fault",
-    .create = create_lazy, .destroy = destroy, .build = build, .next = next, .response = response,
-    .check = check, .report = report, .multi_core = true, .takes_arg = false, .result = result,
-    .vm_stats = vm_stats,
-};
+const struct vm_workload_ops vm_wl_shared = OS_WORKLOAD("shared", create_shared, false,
+    "under the kernel: a producer and a consumer process share a segment (on separate cores when "
+    "there are two): counters written by one, read by the other, each read checked to be one "
+    "that was written and never older than the last seen");
 
-const struct vm_workload_ops vm_wl_thrash = {
-    .name = "thrash",
-    .description = "under the kernel: a process per core (at least two) cycling three times over working sets that "
-                   "together are 1.5x the memory's frames: swap traffic throughout (use a small mem.size)",
-    .create = create_thrash, .destroy = destroy, .build = build, .next = next, .response = response,
-    .check = check, .report = report, .multi_core = true, .takes_arg = false, .result = result,
-    .vm_stats = vm_stats,
-};
+const struct vm_workload_ops vm_wl_lazy = OS_WORKLOAD("lazy", create_lazy, false,
+    "under the kernel: sparse touches of a large region, a pinned page, a host file mapped shared "
+    "(its writes must reach the file) and private (they must not), then munmap and an access "
+    "there, which must be killed as a segmentation fault");
 
-const struct vm_workload_ops vm_wl_hotcold = {
-    .name = "hotcold",
-    .description = "under the kernel: a process per core over 256 pages, nine accesses in ten to the hottest 26 "
-                   "(seeded), a third of them stores",
-    .create = create_hotcold, .destroy = destroy, .build = build, .next = next, .response = response,
-    .check = check, .report = report, .multi_core = true, .takes_arg = false, .result = result,
-    .vm_stats = vm_stats,
-};
+const struct vm_workload_ops vm_wl_thrash = OS_WORKLOAD("thrash", create_thrash, false,
+    "under the kernel: a process per core (at least two) cycling three times over working sets that "
+    "together are 1.5x the memory's frames: swap traffic throughout (use a small mem.size)");
 
-const struct vm_workload_ops vm_wl_matmul = {
-    .name = "matmul",
-    .description = "under the kernel: a process per core computing C = A x B on 32 x 32 matrices of 8-byte words "
-                   "(row-major: B is walked down its columns)",
-    .create = create_matmul, .destroy = destroy, .build = build, .next = next, .response = response,
-    .check = check, .report = report, .multi_core = true, .takes_arg = false, .result = result,
-    .vm_stats = vm_stats,
-};
+const struct vm_workload_ops vm_wl_hotcold = OS_WORKLOAD("hotcold", create_hotcold, false,
+    "under the kernel: a process per core over 256 pages, nine accesses in ten to the hottest 26 "
+    "(seeded), a third of them stores");
+
+const struct vm_workload_ops vm_wl_matmul = OS_WORKLOAD("matmul", create_matmul, false,
+    "under the kernel: a process per core computing C = A x B on 32 x 32 matrices of 8-byte words "
+    "(row-major: B is walked down its columns)");
