@@ -58,6 +58,38 @@ struct SimRun {
     int go(uint64_t cycles) { return vm_run(sim, wl, cycles, &res); }
 };
 
+// The model alone (with its event skipping) ended where the RTL alone ended: cycles, every counter of every
+// core, bus transactions by type, memory rows, DMA lines and the whole memory image (mem_bytes).
+inline void expect_same_run(const SimRun &rtl, const SimRun &model, uint64_t mem_bytes)
+{
+    const vm_run_result &r = rtl.res, &m = model.res;
+    EXPECT_EQ(r.cycles, m.cycles);
+    for (unsigned k = 0; k < r.cores; k++) {
+        const vm_core_counters &a = r.core[k], &b = m.core[k];
+        EXPECT_EQ(a.loads, b.loads) << "core " << k;
+        EXPECT_EQ(a.stores, b.stores) << "core " << k;
+        EXPECT_EQ(a.tlb_lookups, b.tlb_lookups) << "core " << k;
+        EXPECT_EQ(a.tlb_misses, b.tlb_misses) << "core " << k;
+        EXPECT_EQ(a.ptw_walks, b.ptw_walks) << "core " << k;
+        EXPECT_EQ(a.ptw_walk_cycles, b.ptw_walk_cycles) << "core " << k;
+        EXPECT_EQ(a.ptw_pte_reads, b.ptw_pte_reads) << "core " << k;
+        EXPECT_EQ(a.l1_accesses, b.l1_accesses) << "core " << k;
+        EXPECT_EQ(a.l1_misses, b.l1_misses) << "core " << k;
+        EXPECT_EQ(a.l1_writebacks, b.l1_writebacks) << "core " << k;
+        EXPECT_EQ(a.l1_snoop_hits, b.l1_snoop_hits) << "core " << k;
+        for (unsigned h = 0; h < 3; h++)
+            EXPECT_EQ(a.l1_hits[h], b.l1_hits[h]) << "core " << k;
+    }
+    for (unsigned t = 0; t < 7; t++)
+        EXPECT_EQ(r.bus[t], m.bus[t]) << "bus transaction type " << t;
+    EXPECT_EQ(r.mem_row_hits, m.mem_row_hits);
+    EXPECT_EQ(r.mem_row_misses, m.mem_row_misses);
+    EXPECT_EQ(r.dma_lines_read, m.dma_lines_read);
+    EXPECT_EQ(r.dma_lines_written, m.dma_lines_written);
+    for (uint64_t i = 0; i < mem_bytes / 8; i++)
+        ASSERT_EQ(vm_sim_peek(rtl.sim, i), vm_sim_peek(model.sim, i)) << "word " << i;
+}
+
 }  // namespace vmt
 
 #endif

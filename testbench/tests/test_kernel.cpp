@@ -37,30 +37,47 @@ std::string refs_arg(const std::vector<uint64_t> &refs)
 
 struct KernelRun {
     vm_vm_stats vm{};
+    vm_run_result res{};
     uint64_t cycles = 0;
     int rc = -1;
-    std::string error;
+    std::string report;   // the workload's report (kills, read-backs)
 };
 
-// One refs: run to its end; fails the test on a mismatch or a failed end-of-run check (census, allocator).
+// One run of a workload under the kernel to its end; fails the test on a mismatch, a failed end-of-run
+// check (wrong value, census, allocator) or a run that did not end.
+KernelRun run_kernel(const std::string &workload, const std::vector<std::string> &sets, vm_engine engine,
+                     uint64_t seed = 1, uint64_t budget = 50000000)
+{
+    SimRun r(sets, workload.c_str(), seed, engine);
+    KernelRun k;
+    if (!r.wl || !r.sim)
+        return k;
+    k.rc = r.go(budget);
+    EXPECT_EQ(0, k.rc) << vm_sim_report(r.sim);
+    char err[512] = "";
+    EXPECT_EQ(0, vm_workload_check(r.wl, err, sizeof err)) << err;
+    EXPECT_EQ(1, vm_workload_done(r.wl)) << "every process ran to its exit";
+    vm_workload_vm_stats(r.wl, &k.vm);
+    k.res = r.res;
+    k.cycles = k.res.cycles;
+    char *buf = nullptr;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    vm_workload_report(r.wl, f);
+    fclose(f);
+    k.report = buf ? buf : "";
+    free(buf);
+    return k;
+}
+
+// One refs: run (each touch a store), frames and policy set.
 KernelRun run_refs(const std::vector<uint64_t> &refs, unsigned frames, const char *policy, vm_engine engine,
                    std::vector<std::string> extra = {})
 {
     std::vector<std::string> sets = {"mem.size=1M", "vm.frames=" + std::to_string(frames),
                                      std::string("vm.policy=") + policy};
     sets.insert(sets.end(), extra.begin(), extra.end());
-    SimRun r(sets, refs_arg(refs).c_str(), 1, engine);
-    KernelRun k;
-    if (!r.wl || !r.sim)
-        return k;
-    k.rc = r.go(50000000);
-    EXPECT_EQ(0, k.rc) << vm_sim_report(r.sim);
-    char err[512] = "";
-    EXPECT_EQ(0, vm_workload_check(r.wl, err, sizeof err)) << err;
-    EXPECT_EQ(1, vm_workload_done(r.wl)) << "the process ran to its exit";
-    vm_workload_vm_stats(r.wl, &k.vm);
-    k.cycles = r.res.cycles;
-    return k;
+    return run_kernel(refs_arg(refs), sets, engine);
 }
 
 // An independent oracle: fault counts of FIFO, LRU and OPT (Belady) with `frames` frames.
@@ -207,23 +224,14 @@ TEST(KernelPolicies, StackAlgorithmsNeverFaultMoreWithMoreFramesAndOptIsALowerBo
 TEST(KernelOom, SwapFullKillsTheProcessWithAReportAndLeaksNothing)
 {
     // Two frames, one swap slot: the fourth page finds no slot to evict to.
-    SimRun r({"mem.size=1M", "vm.frames=2", "swap.size=4096", "cores=2"}, "refs:1,2,3,4,5", 1, VM_ENGINE_LOCKSTEP);
-    ASSERT_EQ(0, r.go(10000000)) << vm_sim_report(r.sim);
-    char err[512] = "";
-    EXPECT_EQ(0, vm_workload_check(r.wl, err, sizeof err)) << err << " (the census after the kill)";
-    vm_vm_stats v;
-    vm_workload_vm_stats(r.wl, &v);
+    KernelRun k = run_kernel("refs:1,2,3,4,5", {"mem.size=1M", "vm.frames=2", "swap.size=4096", "cores=2"},
+                             VM_ENGINE_LOCKSTEP);   // the check includes the census after the kill
+    const vm_vm_stats &v = k.vm;
     EXPECT_EQ(1u, v.oom_kills);
     EXPECT_EQ(3u, v.page_faults) << "pages 1, 2, then 3 after evicting one; page 4 fails";
     EXPECT_EQ(1u, v.evictions);
     EXPECT_EQ(0u, v.swap_used);
-    char *buf = nullptr;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    vm_workload_report(r.wl, f);
-    fclose(f);
-    EXPECT_NE(nullptr, strstr(buf, "out of memory")) << buf;
-    free(buf);
+    EXPECT_NE(std::string::npos, k.report.find("out of memory")) << k.report;
 }
 
 // ---------------------------------------------------------------- the kernel alone, on the host HAL
@@ -456,13 +464,8 @@ TEST(KernelFork, ForkCowIsolatesOnEveryCoreCountInLockstep)
     for (const char *cores : {"cores=1", "cores=2", "cores=4"})
     for (const char *mode : {"vm.mode=sv39", "vm.mode=sv32"}) {
         SCOPED_TRACE(std::string(cores) + " " + mode);
-        SimRun r({"mem.size=1M", cores, mode}, "fork-cow", 3, VM_ENGINE_LOCKSTEP);
-        ASSERT_EQ(0, r.go(10000000)) << vm_sim_report(r.sim);
-        char err[512] = "";
-        EXPECT_EQ(0, vm_workload_check(r.wl, err, sizeof err)) << err;
-        EXPECT_EQ(1, vm_workload_done(r.wl));
-        vm_vm_stats v;
-        vm_workload_vm_stats(r.wl, &v);
+        KernelRun k = run_kernel("fork-cow", {"mem.size=1M", cores, mode}, VM_ENGINE_LOCKSTEP, 3, 10000000);
+        const vm_vm_stats &v = k.vm;
         EXPECT_EQ(3u, v.forks);
         EXPECT_EQ(16u, v.page_faults) << "the parent's first touches; the children fault only copy-on-write";
         // the parent writes 8 even pages after its forks, child a 8 odd ones, child b 6 (every third), a's
@@ -478,14 +481,8 @@ TEST(KernelFork, ForkUnderMemoryPressureSwapsAndStaysIsolated)
     // A budget of 4 resident pages per process: forked pages are evicted and swapped back in while shared.
     for (const char *p : {"fifo", "clock", "lru"}) {
         SCOPED_TRACE(p);
-        SimRun r({"mem.size=1M", "cores=2", "vm.frames=4", std::string("vm.policy=") + p}, "fork-cow", 5,
-                 VM_ENGINE_LOCKSTEP);
-        ASSERT_EQ(0, r.go(20000000)) << vm_sim_report(r.sim);
-        char err[512] = "";
-        EXPECT_EQ(0, vm_workload_check(r.wl, err, sizeof err)) << err;
-        EXPECT_EQ(1, vm_workload_done(r.wl));
-        vm_vm_stats v;
-        vm_workload_vm_stats(r.wl, &v);
+        KernelRun k = run_kernel("fork-cow", {"mem.size=1M", "cores=2", "vm.frames=4", std::string("vm.policy=") + p}, VM_ENGINE_LOCKSTEP, 5, 20000000);
+        const vm_vm_stats &v = k.vm;
         EXPECT_GT(v.swap_ins, 0u);
         EXPECT_GT(v.evictions, 0u);
         EXPECT_EQ(v.major_faults, v.swap_ins);
@@ -611,21 +608,16 @@ TEST(KernelShared, ProducerAndConsumerShareASegmentCoherently)
 {
     for (const char *cores : {"cores=1", "cores=2", "cores=4"}) {
         SCOPED_TRACE(cores);
-        SimRun r({"mem.size=1M", cores}, "shared", 9, VM_ENGINE_LOCKSTEP);
-        ASSERT_EQ(0, r.go(10000000)) << vm_sim_report(r.sim);
-        char err[512] = "";
-        EXPECT_EQ(0, vm_workload_check(r.wl, err, sizeof err)) << err;
-        EXPECT_EQ(1, vm_workload_done(r.wl));
-        vm_vm_stats v;
-        vm_workload_vm_stats(r.wl, &v);
+        KernelRun k = run_kernel("shared", {"mem.size=1M", cores}, VM_ENGINE_LOCKSTEP, 9, 10000000);
+        const vm_vm_stats &v = k.vm;
         // each process faults in its private page and the segment's first page (all the counters live there);
         // the segment's frame is zeroed once, by whichever touches it first
         EXPECT_EQ(4u, v.page_faults);
         EXPECT_EQ(3u, v.zero_fills);
         if (strcmp(cores, "cores=1")) {   // the two processes run at once: the line moves between the caches
-            EXPECT_GT(r.res.core[0].l1_snoop_hits + r.res.core[1].l1_snoop_hits, 100u);
-            EXPECT_GT(r.res.bus_supplied, 0u) << "dirty lines supplied cache to cache";
-            EXPECT_GT(r.res.bus[VM_BUS_UPGR], 0u);
+            EXPECT_GT(k.res.core[0].l1_snoop_hits + k.res.core[1].l1_snoop_hits, 100u);
+            EXPECT_GT(k.res.bus_supplied, 0u) << "dirty lines supplied cache to cache";
+            EXPECT_GT(k.res.bus[VM_BUS_UPGR], 0u);
         }
     }
 }
@@ -819,15 +811,8 @@ TEST(KernelLazy, SparseTouchesFileMappingsPinningAndAccessAfterUnmap)
     for (const char *mode : {"vm.mode=sv39", "vm.mode=sv32"})
     for (const char *ad : {"vm.ad=hw", "vm.ad=fault"}) {
         SCOPED_TRACE(std::string(cores) + " " + mode + " " + ad);
-        SimRun r({"mem.size=1M", cores, mode, ad}, "lazy", 2, VM_ENGINE_LOCKSTEP);
-        ASSERT_EQ(0, r.go(10000000)) << vm_sim_report(r.sim);
-        char err[512] = "";
-        // the verdict covers: the file holds the shared mapping's stores and not the private one's, the access
-        // after munmap was killed as a segmentation fault, every frame came back
-        EXPECT_EQ(0, vm_workload_check(r.wl, err, sizeof err)) << err;
-        EXPECT_EQ(1, vm_workload_done(r.wl));
-        vm_vm_stats v;
-        vm_workload_vm_stats(r.wl, &v);
+        KernelRun k = run_kernel("lazy", {"mem.size=1M", cores, mode, ad}, VM_ENGINE_LOCKSTEP, 2, 10000000);
+        const vm_vm_stats &v = k.vm;
         // 24 distinct sparse pages (zero-filled on their store), the file's two pages read once each (shared,
         // private); the private page's first write keeps its frame (the last reference: a COW fault)
         EXPECT_EQ(26u, v.page_faults);
@@ -853,13 +838,8 @@ TEST(KernelLazy, UnderABudgetEveryPolicySwapsTheSparsePagesBackIntact)
     // stores), the pinned page stays, and the file and kill checks of the workload still hold.
     for (const char *p : kPolicies) {
         SCOPED_TRACE(p);
-        SimRun r({"mem.size=1M", "cores=2", "vm.frames=3", std::string("vm.policy=") + p}, "lazy", 4,
-                 VM_ENGINE_LOCKSTEP);
-        ASSERT_EQ(0, r.go(20000000)) << vm_sim_report(r.sim);
-        char err[512] = "";
-        EXPECT_EQ(0, vm_workload_check(r.wl, err, sizeof err)) << err;
-        vm_vm_stats v;
-        vm_workload_vm_stats(r.wl, &v);
+        KernelRun k = run_kernel("lazy", {"mem.size=1M", "cores=2", "vm.frames=3", std::string("vm.policy=") + p}, VM_ENGINE_LOCKSTEP, 4, 20000000);
+        const vm_vm_stats &v = k.vm;
         EXPECT_GE(v.swap_ins, 21u) << "at least the 21 pages evicted by the first pass come back";
         if (strcmp(p, "lfu")) {
             EXPECT_EQ(3u, v.file_reads) << "the shared file page, evicted by the second sparse pass, is read again";
@@ -883,13 +863,8 @@ TEST(KernelWorkloads, ThrashSwapsOnceTheWorkingSetsExceedMemory)
 {
     for (const char *cores : {"cores=1", "cores=2"}) {
         SCOPED_TRACE(cores);
-        SimRun r({"mem.size=256K", cores}, "thrash", 1, VM_ENGINE_LOCKSTEP);
-        ASSERT_EQ(0, r.go(50000000)) << vm_sim_report(r.sim);
-        char err[512] = "";
-        EXPECT_EQ(0, vm_workload_check(r.wl, err, sizeof err)) << err;
-        EXPECT_EQ(1, vm_workload_done(r.wl));
-        vm_vm_stats v;
-        vm_workload_vm_stats(r.wl, &v);
+        KernelRun k = run_kernel("thrash", {"mem.size=256K", cores}, VM_ENGINE_LOCKSTEP, 1, 50000000);
+        const vm_vm_stats &v = k.vm;
         // 64 frames, two processes of 48 pages each: 96 first touches, then every later pass swaps
         EXPECT_EQ(96u, v.zero_fills);
         EXPECT_EQ(192u, v.swap_ins) << "passes 2 and 3 find every page swapped out";
@@ -903,13 +878,8 @@ TEST(KernelWorkloads, ThrashNeedsPageTablesWhenMemoryIsFullAndEvictsForThem)
 {
     // With 4 MiB the processes' working sets (768 pages each) cross 2 MiB boundaries after memory is full:
     // the new page tables must come from evicting pages, not from an out-of-memory kill.
-    SimRun r({"mem.size=4M", "cores=2"}, "thrash", 1, VM_ENGINE_MODEL);
-    ASSERT_EQ(0, r.go(200000000)) << vm_sim_report(r.sim);
-    char err[512] = "";
-    EXPECT_EQ(0, vm_workload_check(r.wl, err, sizeof err)) << err;
-    EXPECT_EQ(1, vm_workload_done(r.wl));
-    vm_vm_stats v;
-    vm_workload_vm_stats(r.wl, &v);
+    KernelRun k = run_kernel("thrash", {"mem.size=4M", "cores=2"}, VM_ENGINE_MODEL, 1, 200000000);
+    const vm_vm_stats &v = k.vm;
     EXPECT_EQ(0u, v.oom_kills);
     EXPECT_EQ(2u * 768, v.zero_fills);
     EXPECT_GT(v.swap_ins, 2u * 768) << "passes 2 and 3 swap most pages back";
@@ -917,35 +887,21 @@ TEST(KernelWorkloads, ThrashNeedsPageTablesWhenMemoryIsFullAndEvictsForThem)
 
 TEST(KernelWorkloads, HotcoldAndMatmulRunToTheirEnd)
 {
-    // (one RTL engine alive at a time: each run in its own scope)
     for (const char *cores : {"cores=1", "cores=2"}) {
         SCOPED_TRACE(cores);
         unsigned procs = strcmp(cores, "cores=1") ? 2 : 1;
-        char err[512] = "";
-        vm_vm_stats v;
-        {
-            SimRun h({"mem.size=4M", cores, "vm.frames=32", "vm.policy=lru"}, "hotcold", 3, VM_ENGINE_LOCKSTEP);
-            ASSERT_EQ(0, h.go(50000000)) << vm_sim_report(h.sim);
-            EXPECT_EQ(0, vm_workload_check(h.wl, err, sizeof err)) << err;
-            EXPECT_EQ(1, vm_workload_done(h.wl));
-            vm_workload_vm_stats(h.wl, &v);
-            // 32 frames hold the 26 hot pages under LRU: swap-ins come from the cold tenth of 4096 accesses
-            EXPECT_GT(v.swap_ins, 0u);
-            EXPECT_LT(v.swap_ins, 4096u * procs / 5) << "nine accesses in ten go to the 26 hot pages";
-        }
-        {
-            SimRun m({"mem.size=1M", cores}, "matmul", 3, VM_ENGINE_LOCKSTEP);
-            ASSERT_EQ(0, m.go(50000000)) << vm_sim_report(m.sim);
-            EXPECT_EQ(0, vm_workload_check(m.wl, err, sizeof err)) << err;
-            EXPECT_EQ(1, vm_workload_done(m.wl));
-            vm_workload_vm_stats(m.wl, &v);
-            EXPECT_EQ(6u * procs, v.page_faults) << "A, B and C: two pages each";
-            EXPECT_EQ(6u * procs, v.zero_fills);
-            // loads on the ports, a process: 2 * 32^3 of the multiply (a row of A and a column of B per element
-            // of C), the kernel's read-back at exit of the 3 * 32^2 words stored, and 3 PTE reads (Sv39 levels)
-            // in each of the 6 faults
-            EXPECT_EQ((2u * 32 * 32 * 32 + 3u * 32 * 32 + 6u * 3) * procs, m.res.total.loads);
-        }
+        KernelRun h = run_kernel("hotcold", {"mem.size=4M", cores, "vm.frames=32", "vm.policy=lru"},
+                                 VM_ENGINE_LOCKSTEP, 3);
+        // 32 frames hold the 26 hot pages under LRU: swap-ins come from the cold tenth of 4096 accesses
+        EXPECT_GT(h.vm.swap_ins, 0u);
+        EXPECT_LT(h.vm.swap_ins, 4096u * procs / 5) << "nine accesses in ten go to the 26 hot pages";
+        KernelRun m = run_kernel("matmul", {"mem.size=1M", cores}, VM_ENGINE_LOCKSTEP, 3);
+        EXPECT_EQ(6u * procs, m.vm.page_faults) << "A, B and C: two pages each";
+        EXPECT_EQ(6u * procs, m.vm.zero_fills);
+        // loads on the ports, a process: 2 * 32^3 of the multiply (a row of A and a column of B per element
+        // of C), the kernel's read-back at exit of the 3 * 32^2 words stored, and 3 PTE reads (Sv39 levels)
+        // in each of the 6 faults
+        EXPECT_EQ((2u * 32 * 32 * 32 + 3u * 32 * 32 + 6u * 3) * procs, m.res.total.loads);
     }
 }
 
