@@ -37,7 +37,9 @@ struct vm_workload *vm_workload_new(const char *name, const struct vm_config *cf
  * for malformed input or addresses outside the scheme's range). */
 struct vm_workload *vm_workload_new_trace(const char *path, const struct vm_config *cfg, uint64_t seed, char *err,
                                           size_t errlen);
-/* n traces (1..cores), one process each: trace i runs on core i with its own page table and ASID. */
+/* n traces (1..VM_MAX_TRACES), one process each with its own page table and ASID: trace i runs on core
+ * i mod cores, and the traces of a core share it round-robin. */
+#define VM_MAX_TRACES 64
 struct vm_workload *vm_workload_new_traces(const char *const *paths, unsigned n, const struct vm_config *cfg,
                                            uint64_t seed, char *err, size_t errlen);
 void vm_workload_free(struct vm_workload *w);

@@ -33,7 +33,7 @@ struct run_opts {
     enum vm_engine engine;
     const char *workload;
     const char *trace;                    /* the first --trace */
-    const char *traces[VM_MAX_CORES];     /* every --trace: trace i on core i */
+    const char *traces[VM_MAX_TRACES];    /* every --trace: trace i on core i mod cores */
     unsigned ntraces;
     uint64_t seed;
     uint64_t max_cycles;
@@ -105,8 +105,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
             } else if (!strcmp(a, "--workload")) {
                 o->workload = v;
             } else if (!strcmp(a, "--trace")) {
-                if (o->ntraces == VM_MAX_CORES)
-                    return usage_error("at most %s traces (one per core)", "4");
+                if (o->ntraces == VM_MAX_TRACES)
+                    return usage_error("at most %s traces", "64");
                 o->traces[o->ntraces++] = v;
                 o->trace = o->traces[0];
             } else if (!strcmp(a, "--set")) {

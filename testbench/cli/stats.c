@@ -136,7 +136,8 @@ static void write_json(FILE *f, const struct vm_config *cfg, const char *workloa
                 ", \"writebacks\": %" PRIu64 ", \"hits_S\": %" PRIu64 ", \"hits_E\": %" PRIu64 ", \"hits_M\": %" PRIu64
                 ", \"snoop_hits\": %" PRIu64 "},\n", k->l1_accesses, k->l1_misses, k->l1_writebacks, k->l1_hits[0],
                 k->l1_hits[1], k->l1_hits[2], k->l1_snoop_hits);
-        fprintf(f, "      \"requests\": %" PRIu64 ", \"faults\": {", cs->requests);
+        fprintf(f, "      \"requests\": %" PRIu64 ", \"sfences\": %" PRIu64 ", \"satp_writes\": %" PRIu64
+                ", \"faults\": {", cs->requests, cs->sfences, cs->satp_writes);
         for (unsigned i = 0; i < NCAUSES; i++)
             fprintf(f, "%s\"%s\": %" PRIu64, i ? ", " : "", kCauses[i].name, cs->by_cause[kCauses[i].cause]);
         fprintf(f, "} }");

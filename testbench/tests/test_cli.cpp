@@ -419,12 +419,80 @@ TEST(Cli, TracesRunOneProcessPerCore)
         EXPECT_EQ("2", col(c1, 2)) << engine;
         EXPECT_EQ("3", col(c1, 8)) << engine;
     }
-    Result few = vmcosim("run --trace " + a + " --trace " + b);
-    EXPECT_EQ(2, few.status);
-    EXPECT_TRUE(contains(few.out, "2 traces need as many cores")) << few.out;
     std::remove(a.c_str());
     std::remove(b.c_str());
     std::remove(csv.c_str());
+}
+
+// A generated Lackey trace of n 8-byte accesses over `pages` pages from base: every third a store.
+std::string make_trace(const std::string &name, uint64_t base, unsigned n, unsigned pages, unsigned *loads,
+                       unsigned *stores)
+{
+    std::string path = tmp_path(name), text;
+    char line[64];
+    *loads = *stores = 0;
+    for (unsigned i = 0; i < n; i++) {
+        bool st = i % 3 == 2;
+        snprintf(line, sizeof line, " %c %llx,8\n", st ? 'S' : 'L',
+                 (unsigned long long)(base + (uint64_t)(i % pages) * 4096 + 8 * (i % 512)));
+        text += line;
+        (st ? *stores : *loads) += 1;
+    }
+    write_file(path, text);
+    return path;
+}
+
+uint64_t json_u64(const std::string &json, const std::string &key, size_t from = 0)
+{
+    size_t k = json.find("\"" + key + "\": ", from);
+    return k == std::string::npos ? UINT64_MAX : std::stoull(json.substr(k + key.size() + 4));
+}
+
+TEST(Cli, MoreTracesThanCoresShareThemRoundRobin)
+{
+    // Three processes on two cores: a and c share core 0 in slices of 10000 accesses (a 0..10000, c 0..10000,
+    // a ..20000, c ..12000 ends, a ..25000 ends: 4 switches), b has core 1 to itself.
+    unsigned la, sa, lb, sb, lc, sc;
+    std::string a = make_trace("ra.lackey", 0x10000000, 25000, 40, &la, &sa);
+    std::string b = make_trace("rb.lackey", 0x10000000, 15000, 8, &lb, &sb);
+    std::string c = make_trace("rc.lackey", 0x30000000, 12000, 20, &lc, &sc);
+    std::string json = tmp_path("rr.json");
+    for (const char *engine : {"model", "lockstep"}) {
+        Result r = vmcosim(std::string("run --engine ") + engine + " --trace " + a + " --trace " + b + " --trace " +
+                           c + " --set cores=2 --set mem.size=1M --max-cycles 100000000 --stats-json " + json);
+        ASSERT_EQ(0, r.status) << r.out;
+        EXPECT_TRUE(contains(r.out, "traces: 3 processes on 2 cores, 4 context switches")) << r.out;
+        EXPECT_TRUE(contains(r.out, "trace 0  core 0  ASID 1  25000 accesses, 40 pages")) << r.out;
+        EXPECT_TRUE(contains(r.out, "trace 1  core 1  ASID 2  15000 accesses, 8 pages")) << r.out;
+        EXPECT_TRUE(contains(r.out, "trace 2  core 0  ASID 3  12000 accesses, 20 pages")) << r.out;
+        std::string j = slurp(json);
+        size_t core1 = j.find("\"loads\"", j.find("\"loads\"") + 1);
+        EXPECT_EQ(la + lc, json_u64(j, "loads")) << engine;
+        EXPECT_EQ(sa + sc, json_u64(j, "stores")) << engine;
+        EXPECT_EQ(1u + 4u, json_u64(j, "satp_writes")) << engine;   // a's boot, then the four switches
+        EXPECT_EQ(lb, json_u64(j, "loads", core1)) << engine;
+        EXPECT_EQ(sb, json_u64(j, "stores", core1)) << engine;
+        EXPECT_EQ(1u, json_u64(j, "satp_writes", core1)) << engine;
+        // one walk per page per process: a and b use the same addresses but have their own ASIDs; the
+        // 16-entry TLB cannot hold a's 40 pages, so a and c walk again, but b's 8 pages stay
+        EXPECT_EQ(8u, json_u64(j, "walks", core1)) << engine;
+        EXPECT_GT(json_u64(j, "walks"), 60u) << engine;
+    }
+    for (const std::string &p : {a, b, c, json})
+        std::remove(p.c_str());
+}
+
+TEST(Cli, TraceCountLimits)
+{
+    std::string args = "run";
+    std::string a = tmp_path("one.lackey");
+    write_file(a, " L 1000,8\n");
+    for (int i = 0; i < 65; i++)
+        args += " --trace " + a;
+    Result r = vmcosim(args);
+    EXPECT_EQ(2, r.status);
+    EXPECT_TRUE(contains(r.out, "at most 64 traces")) << r.out;
+    std::remove(a.c_str());
 }
 
 }  // namespace

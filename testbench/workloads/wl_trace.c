@@ -1,7 +1,8 @@
-/* Real programs' memory traces (Valgrind Lackey or Dinero din), one process per trace, trace i on core i
- * (its own page table and ASID i + 1), each replayed as one process: its whole user virtual range is one
- * anonymous region, so every page it touches is mapped (4 KiB pages, user, read and
- * write, A and D set) to its own frame before the run. Each access is split into naturally aligned pieces
+/* Real programs' memory traces (Valgrind Lackey or Dinero din), one process per trace (its own page table
+ * and ASID i + 1), spread over the cores: trace i runs on core i mod cores, and the traces of one core share
+ * it round-robin, TRACE_SLICE accesses at a time (a context switch is a satp write; the TLB keeps the other
+ * ASIDs' entries). Each process's whole user virtual range is one anonymous region, so every page it
+ * touches is mapped (4 KiB pages, user, read and write, A and D set) to its own frame before the run. Each access is split into naturally aligned pieces
  * of at most 8 bytes; the pieces after the first carry req_cont, so the statistics count one access (and
  * one L1 miss if any piece misses), as Cachegrind does. Lackey's M (modify) is a load then a store of the
  * same bytes, one access. */
@@ -13,7 +14,7 @@
 
 #include "workload_impl.h"
 
-#define TRACE_VA 0x10000000ull   /* not used: traces bring their own addresses */
+#define TRACE_SLICE 10000   /* accesses per time slice when traces share a core */
 
 struct piece {
     uint8_t op, size, cont;
@@ -29,6 +30,7 @@ struct tr {
     uint64_t cap, npages;
     struct vm_action boot[4];
     unsigned nboot, booted;
+    uint64_t satp;
     struct piece queue[1100];     /* the pieces of the current access (a 4096-byte modify: 1024 + 1024) */
     unsigned nqueue, taken;
     uint64_t accesses;
@@ -143,7 +145,8 @@ static int build_one(struct tr *w, unsigned index, struct vm_image *img, char *e
             goto full;
     }
     unsigned mode = bare ? VM_SATP_MODE_BARE : w->cfg.mode == VM_MODE_SV32 ? VM_SATP_MODE_SV32 : VM_SATP_MODE_SV39;
-    w->nboot = vm_boot_actions(&w->cfg, w->seed + index, 0, vm_satp(mode, index + 1, root), w->boot);
+    w->satp = vm_satp(mode, index + 1, root);
+    w->nboot = vm_boot_actions(&w->cfg, w->seed + index, 0, w->satp, w->boot);
     if (!(w->t = vm_trace_open(w->path, VM_TRACE_AUTO, err, errlen)))
         return -1;
     return 0;
@@ -167,21 +170,19 @@ static void split(struct tr *w, uint8_t op, uint64_t addr, uint32_t size, bool f
     }
 }
 
-static void next_one(struct tr *w, struct vm_action *a)
+/* The trace's next action; false once it has no more (and no piece of an access is left). */
+static bool next_one(struct tr *w, struct vm_action *a)
 {
     if (w->booted < w->nboot) {
         *a = w->boot[w->booted++];
-        return;
+        return true;
     }
     if (w->taken == w->nqueue) {
         struct vm_trace_access t;
         char err[256];
         w->taken = w->nqueue = 0;
-        if (!w->t || vm_trace_next(w->t, &t, err, sizeof err) != 1) {
-            memset(a, 0, sizeof *a);
-            a->kind = VM_ACT_END;
-            return;
-        }
+        if (!w->t || vm_trace_next(w->t, &t, err, sizeof err) != 1)
+            return false;
         w->accesses++;
         split(w, t.kind == VM_TRACE_STORE ? VM_OP_STORE : VM_OP_LOAD, t.addr, t.size, true);
         if (t.kind == VM_TRACE_MODIFY)
@@ -195,12 +196,19 @@ static void next_one(struct tr *w, struct vm_action *a)
     a->cont = p->cont;
     a->addr = p->addr;
     a->wdata = p->addr * 0x9E3779B97F4A7C15ull;
+    return true;
 }
 
-/* The processes: trace i on core i. */
+/* The processes: trace i on core i mod cores; a core runs its traces round-robin. */
 struct traces {
-    unsigned n;
-    struct tr *p[VM_MAX_CORES];
+    unsigned n, cores;
+    struct tr *p[VM_MAX_TRACES];
+    struct {
+        unsigned cur;        /* the running trace */
+        uint64_t slice_end;  /* its access count at which the slice ends */
+        bool ended;
+    } core[VM_MAX_CORES];
+    uint64_t switches;
 };
 
 static void destroy(void *st)
@@ -220,15 +228,72 @@ static int build(void *st, struct vm_image *img, char *err, size_t errlen)
     return 0;
 }
 
+/* The next trace of the core after `from` that has accesses left, or from itself (the only one left). */
+static unsigned next_alive(const struct traces *t, unsigned from)
+{
+    for (unsigned i = from + t->cores;; i += t->cores) {
+        if (i >= t->n)
+            i %= t->cores;
+        if (i == from || t->p[i]->t)
+            return i;
+    }
+}
+
+/* Gives the core to trace `to`: its boot sequence the first time it runs (the core's first trace), else a
+ * satp write to its page table and ASID. */
+static void switch_to(struct traces *t, unsigned core, unsigned to, struct vm_action *a)
+{
+    struct tr *w = t->p[to];
+    t->core[core].cur = to;
+    t->core[core].slice_end = w->accesses + TRACE_SLICE;
+    t->switches++;
+    *a = (struct vm_action){.kind = VM_ACT_CSR, .csr = VM_CSR_SATP, .value = w->satp};
+    w->booted = w->nboot;   /* only the core's first trace boots it */
+}
+
 static void next(void *st, unsigned core, struct vm_action *a)
 {
     struct traces *t = st;
-    if (core < t->n) {
-        next_one(t->p[core], a);
+    if (core >= t->n || t->core[core].ended) {
+        memset(a, 0, sizeof *a);
+        a->kind = VM_ACT_END;   /* a core without a trace, or whose traces have all ended */
         return;
     }
-    memset(a, 0, sizeof *a);
-    a->kind = VM_ACT_END;   /* a core without a trace */
+    unsigned cur = t->core[core].cur;
+    struct tr *w = t->p[cur];
+    bool between = w->booted == w->nboot && w->taken == w->nqueue;   /* at an access boundary */
+    if (between && w->accesses >= t->core[core].slice_end) {
+        unsigned to = next_alive(t, cur);
+        t->core[core].slice_end = w->accesses + TRACE_SLICE;
+        if (to != cur) {
+            switch_to(t, core, to, a);
+            return;
+        }
+    }
+    if (next_one(w, a))
+        return;
+    vm_trace_close(w->t);   /* ended: the core goes to its next trace with accesses left */
+    w->t = NULL;
+    unsigned to = next_alive(t, cur);
+    if (to == cur) {
+        t->core[core].ended = true;
+        memset(a, 0, sizeof *a);
+        a->kind = VM_ACT_END;
+        return;
+    }
+    switch_to(t, core, to, a);
+}
+
+static void report(void *st, FILE *f)
+{
+    struct traces *t = st;
+    if (t->n < 2)
+        return;
+    fprintf(f, "traces: %u processes on %u cores, %llu context switches (slices of %d accesses)\n", t->n,
+            t->n < t->cores ? t->n : t->cores, (unsigned long long)(t->switches), TRACE_SLICE);
+    for (unsigned i = 0; i < t->n; i++)
+        fprintf(f, "  trace %u  core %u  ASID %u  %llu accesses, %llu pages  %s\n", i, i % t->cores, i + 1,
+                (unsigned long long)t->p[i]->accesses, (unsigned long long)t->p[i]->npages, t->p[i]->path);
 }
 
 static void *create_none(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
@@ -241,24 +306,36 @@ static void *create_none(const struct vm_config *cfg, uint64_t seed, const char 
 }
 
 const struct vm_workload_ops vm_wl_trace = {
-    "trace", "real programs' Lackey or din traces (--trace FILE, once per core): a process each, every touched page mapped",
-    create_none, destroy, build, next, NULL, NULL, NULL, true, false, NULL, NULL,
+    .name = "trace",
+    .description = "real programs' Lackey or din traces (--trace FILE, repeated): a process each, every touched "
+                   "page mapped, spread over the cores and time-sliced",
+    .create = create_none, .destroy = destroy, .build = build, .next = next, .report = report,
+    .multi_core = true,
 };
 
 void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char *const *paths, unsigned n, char *err,
                          size_t errlen)
 {
+    if (!n || n > VM_MAX_TRACES) {
+        snprintf(err, errlen, "%u traces: between 1 and %d (--trace FILE, repeated)", n, VM_MAX_TRACES);
+        return NULL;
+    }
     struct traces *t = calloc(1, sizeof *t);
     if (!t) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    for (unsigned i = 0; i < n && i < VM_MAX_CORES; i++) {
+    t->cores = cfg->cores;
+    for (unsigned i = 0; i < n; i++) {
         if (!(t->p[i] = create_trace(cfg, seed, paths[i], err, errlen))) {
             destroy(t);
             return NULL;
         }
         t->n = i + 1;
+    }
+    for (unsigned c = 0; c < t->cores && c < n; c++) {
+        t->core[c].cur = c;
+        t->core[c].slice_end = TRACE_SLICE;
     }
     return t;
 }

@@ -98,11 +98,6 @@ struct vm_workload *vm_workload_new(const char *name, const struct vm_config *cf
 struct vm_workload *vm_workload_new_traces(const char *const *paths, unsigned n, const struct vm_config *cfg,
                                            uint64_t seed, char *err, size_t errlen)
 {
-    if (!n || n > cfg->cores) {
-        snprintf(err, errlen, "%u traces need as many cores (one process per core): set cores=%u (at most %u)", n,
-                 n, VM_MAX_CORES);
-        return NULL;
-    }
     struct vm_workload *w = calloc(1, sizeof *w);
     if (!w) {
         snprintf(err, errlen, "out of memory");
