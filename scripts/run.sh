@@ -25,7 +25,7 @@ echo "== the kernel: Belady's string with 3 frames, FIFO (the textbook says 9 fa
   --set vm.frames=3 --set vm.policy=fifo --seed 1 --stats-json "$out/refs.json"
 echo
 echo "== the kernel: a producer and a consumer process on a shared segment, 2 cores, lockstep"
-"$build/vmcosim" run --engine lockstep --workload shared --set cores=2 --seed 1 --stats-json "$out/shared.json"
+"$build/vmcosim" run --engine lockstep --workload shared:1 --set cores=2 --seed 1 --stats-json "$out/shared.json"
 echo
 echo "== a real program: a Valgrind Lackey trace of build/oracle_prog made now, replayed in lockstep"
 valgrind --tool=lackey --trace-mem=yes --log-file="$out/prog.lackey" "$build/oracle_prog" > /dev/null

@@ -56,6 +56,9 @@ void vm_config_list(FILE *f);
 /* Text of a key's current value (static buffer per call site is not used: caller gives buf). */
 void vm_config_get(const struct vm_config *c, const char *key, char *buf, size_t len);
 
+/* Levenshtein distance between two names (for "did you mean" suggestions; 99 for names of 64 or more). */
+unsigned vm_edit_distance(const char *a, const char *b);
+
 #ifdef __cplusplus
 }
 #endif

@@ -255,7 +255,7 @@ void vm_config_defaults(struct vm_config *c)
         kKeys[i].parse(c, kKeys[i].def);
 }
 
-static unsigned edit_distance(const char *a, const char *b)
+unsigned vm_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     unsigned row[64];
@@ -293,7 +293,7 @@ int vm_config_set(struct vm_config *c, const char *key, const char *value, char 
         const struct key *near = NULL;
         unsigned best = 4;
         for (size_t i = 0; i < NKEYS; i++) {
-            unsigned d = edit_distance(key, kKeys[i].name);
+            unsigned d = vm_edit_distance(key, kKeys[i].name);
             if (d < best) best = d, near = &kKeys[i];
         }
         if (near)

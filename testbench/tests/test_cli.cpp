@@ -482,6 +482,117 @@ TEST(Cli, MoreTracesThanCoresShareThemRoundRobin)
         std::remove(p.c_str());
 }
 
+// ------------------------------------------------------------------ each workload's documented behaviour
+
+struct JsonRun {
+    Result r;
+    std::string json;
+};
+
+JsonRun run_json(const std::string &args)
+{
+    std::string json = tmp_path("wl.json");
+    std::remove(json.c_str());
+    JsonRun out{vmcosim("run " + args + " --stats-json " + json), ""};
+    out.json = slurp(json);
+    std::remove(json.c_str());
+    return out;
+}
+
+// The kernel report's "N loads checked against the process's own stores".
+uint64_t checked_loads(const std::string &out)
+{
+    size_t k = out.find(" loads checked");
+    if (k == std::string::npos)
+        return UINT64_MAX;
+    size_t b = out.rfind(' ', k - 1);
+    return std::stoull(out.substr(b + 1, k - b - 1));
+}
+
+// The second core's record starts at the second "loads" key.
+size_t core1_at(const std::string &j) { return j.find("\"loads\"", j.find("\"loads\"") + 1); }
+
+TEST(Cli, SeqAndStrideWalkTheirPattern)
+{
+    // seq: 8-byte steps, so a page of 512 accesses per TLB miss (128 pages wrap past the 16-entry TLB; with
+    // vm.ad=fault the pages start accessed and dirty, so no store walks again); every 4th access a store
+    JsonRun seq = run_json("--workload seq --set mem.size=1M --set vm.ad=fault --max-cycles 300000");
+    ASSERT_EQ(0, seq.r.status) << seq.r.out;
+    uint64_t n = json_u64(seq.json, "requests");
+    EXPECT_EQ((n + 511) / 512, json_u64(seq.json, "misses"));
+    EXPECT_EQ(n / 4, json_u64(seq.json, "stores"));
+    // stride: one page + 64 bytes apart over more pages than the TLB holds: every lookup misses
+    JsonRun stride = run_json("--workload stride --set mem.size=1M --set vm.ad=fault --max-cycles 300000");
+    ASSERT_EQ(0, stride.r.status) << stride.r.out;
+    EXPECT_EQ(json_u64(stride.json, "lookups"), json_u64(stride.json, "misses"));
+    EXPECT_GT(json_u64(stride.json, "lookups"), 1000u);
+    // both are open-ended: they run to the budget
+    EXPECT_GE(json_u64(seq.json, "cycles"), 300000u);
+    EXPECT_GE(json_u64(stride.json, "cycles"), 300000u);
+}
+
+TEST(Cli, KernelWorkloadsShowWhatTheyAreFor)
+{
+    // fork-cow: copy-on-write faults
+    JsonRun forkcow = run_json("--workload fork-cow --set cores=2 --engine lockstep");
+    ASSERT_EQ(0, forkcow.r.status) << forkcow.r.out;
+    EXPECT_GT(json_u64(forkcow.json, "cow_faults"), 0u);
+    EXPECT_EQ(3u, json_u64(forkcow.json, "forks"));
+    // thrash: working sets 1.5x the memory: swap traffic both ways, and the detector sees it
+    JsonRun thrash = run_json("--workload thrash:2 --set cores=2 --set mem.size=256K --engine model --max-cycles 100000000");
+    ASSERT_EQ(0, thrash.r.status) << thrash.r.out;
+    EXPECT_GT(json_u64(thrash.json, "swap_outs"), 0u);
+    EXPECT_GT(json_u64(thrash.json, "swap_ins"), 0u);
+    EXPECT_GT(json_u64(thrash.json, "thrashing_windows"), 0u);
+    EXPECT_TRUE(contains(thrash.r.out, "every frame and swap slot returned")) << thrash.r.out;
+    // shared: cache-to-cache traffic between the two cores (snoop hits on both, upgrades)
+    JsonRun shared = run_json("--workload shared:1 --set cores=2 --engine lockstep");
+    ASSERT_EQ(0, shared.r.status) << shared.r.out;
+    EXPECT_GT(json_u64(shared.json, "snoop_hits"), 0u);
+    EXPECT_GT(json_u64(shared.json, "snoop_hits", core1_at(shared.json)), 0u);
+    EXPECT_GT(json_u64(shared.json, "BusUpgr"), 0u);
+    // refs: Belady's string under FIFO with 3 frames faults 9 times (the textbook)
+    JsonRun refs = run_json("--workload refs:1,2,3,4,1,2,5,1,2,3,4,5 --set vm.frames=3 --set vm.policy=fifo --engine model");
+    ASSERT_EQ(0, refs.r.status) << refs.r.out;
+    EXPECT_EQ(9u, json_u64(refs.json, "page_faults"));
+    // lazy: the access after munmap is killed as a segmentation fault, and the kernel goes on
+    JsonRun lazy = run_json("--workload lazy --engine model --max-cycles 100000000");
+    ASSERT_EQ(0, lazy.r.status) << lazy.r.out;
+    EXPECT_EQ(1u, json_u64(lazy.json, "segfaults"));
+    EXPECT_TRUE(contains(lazy.r.out, "segmentation fault")) << lazy.r.out;
+    // matmul: a 32x32 product per process reads 2 x 32 words for each of the 1024 results, every one checked
+    JsonRun mm = run_json("--workload matmul:1 --set mem.size=1M --engine model --max-cycles 100000000");
+    ASSERT_EQ(0, mm.r.status) << mm.r.out;
+    EXPECT_TRUE(contains(mm.r.out, std::to_string(32 * 32 * 64) + " loads checked")) << mm.r.out;
+}
+
+TEST(Cli, OpenEndedWorkloadsRepeatUntilTheBudget)
+{
+    // hotcold, matmul, thrash and shared repeat until --max-cycles; NAME:ROUNDS runs that many rounds, then
+    // the processes exit (checked: every word read back, every frame returned)
+    for (const char *w : {"hotcold", "matmul", "shared"}) {
+        JsonRun open = run_json(std::string("--workload ") + w + " --set cores=2 --engine model --max-cycles 3000000");
+        ASSERT_EQ(0, open.r.status) << w << open.r.out;
+        EXPECT_GE(json_u64(open.json, "cycles"), 3000000u) << w;
+        EXPECT_TRUE(contains(open.r.out, "open-ended: the run ended at --max-cycles")) << w << open.r.out;
+        JsonRun one = run_json(std::string("--workload ") + w + ":1 --set cores=2 --engine model --max-cycles 3000000");
+        ASSERT_EQ(0, one.r.status) << w << one.r.out;
+        EXPECT_LT(json_u64(one.json, "cycles"), 3000000u) << w;
+        EXPECT_TRUE(contains(one.r.out, "every frame and swap slot returned")) << w << one.r.out;
+        JsonRun two = run_json(std::string("--workload ") + w + ":2 --set cores=2 --engine model --max-cycles 3000000");
+        ASSERT_EQ(0, two.r.status) << w << two.r.out;
+        // the second round repeats the first's accesses (the kernel's own accesses aside)
+        EXPECT_GT(json_u64(two.json, "requests"), json_u64(one.json, "requests") * 3 / 2) << w;
+    }
+    // a hotcold round is 4096 accesses per process: the loads checked grow with the rounds
+    JsonRun h1 = run_json("--workload hotcold:1 --engine model --max-cycles 30000000");
+    JsonRun h3 = run_json("--workload hotcold:3 --engine model --max-cycles 30000000");
+    ASSERT_EQ(0, h1.r.status) << h1.r.out;
+    ASSERT_EQ(0, h3.r.status) << h3.r.out;
+    EXPECT_GT(checked_loads(h1.r.out), 1000u) << h1.r.out;
+    EXPECT_EQ(3 * checked_loads(h1.r.out), checked_loads(h3.r.out)) << h3.r.out;
+}
+
 TEST(Cli, TraceCountLimits)
 {
     std::string args = "run";

@@ -608,7 +608,7 @@ TEST(KernelShared, ProducerAndConsumerShareASegmentCoherently)
 {
     for (const char *cores : {"cores=1", "cores=2", "cores=4"}) {
         SCOPED_TRACE(cores);
-        KernelRun k = run_kernel("shared", {"mem.size=1M", cores}, VM_ENGINE_LOCKSTEP, 9, 10000000);
+        KernelRun k = run_kernel("shared:1", {"mem.size=1M", cores}, VM_ENGINE_LOCKSTEP, 9, 10000000);
         const vm_vm_stats &v = k.vm;
         // each process faults in its private page and the segment's first page (all the counters live there);
         // the segment's frame is zeroed once, by whichever touches it first
@@ -863,7 +863,7 @@ TEST(KernelWorkloads, ThrashSwapsOnceTheWorkingSetsExceedMemory)
 {
     for (const char *cores : {"cores=1", "cores=2"}) {
         SCOPED_TRACE(cores);
-        KernelRun k = run_kernel("thrash", {"mem.size=256K", cores}, VM_ENGINE_LOCKSTEP, 1, 50000000);
+        KernelRun k = run_kernel("thrash:2", {"mem.size=256K", cores}, VM_ENGINE_LOCKSTEP, 1, 50000000);
         const vm_vm_stats &v = k.vm;
         // 64 frames, two processes of 48 pages each: 96 first touches, then every later pass swaps
         EXPECT_EQ(96u, v.zero_fills);
@@ -878,7 +878,7 @@ TEST(KernelWorkloads, ThrashNeedsPageTablesWhenMemoryIsFullAndEvictsForThem)
 {
     // With 4 MiB the processes' working sets (768 pages each) cross 2 MiB boundaries after memory is full:
     // the new page tables must come from evicting pages, not from an out-of-memory kill.
-    KernelRun k = run_kernel("thrash", {"mem.size=4M", "cores=2"}, VM_ENGINE_MODEL, 1, 200000000);
+    KernelRun k = run_kernel("thrash:2", {"mem.size=4M", "cores=2"}, VM_ENGINE_MODEL, 1, 200000000);
     const vm_vm_stats &v = k.vm;
     EXPECT_EQ(0u, v.oom_kills);
     EXPECT_EQ(2u * 768, v.zero_fills);
@@ -890,12 +890,12 @@ TEST(KernelWorkloads, HotcoldAndMatmulRunToTheirEnd)
     for (const char *cores : {"cores=1", "cores=2"}) {
         SCOPED_TRACE(cores);
         unsigned procs = strcmp(cores, "cores=1") ? 2 : 1;
-        KernelRun h = run_kernel("hotcold", {"mem.size=4M", cores, "vm.frames=32", "vm.policy=lru"},
+        KernelRun h = run_kernel("hotcold:1", {"mem.size=4M", cores, "vm.frames=32", "vm.policy=lru"},
                                  VM_ENGINE_LOCKSTEP, 3);
         // 32 frames hold the 26 hot pages under LRU: swap-ins come from the cold tenth of 4096 accesses
         EXPECT_GT(h.vm.swap_ins, 0u);
         EXPECT_LT(h.vm.swap_ins, 4096u * procs / 5) << "nine accesses in ten go to the 26 hot pages";
-        KernelRun m = run_kernel("matmul", {"mem.size=1M", cores}, VM_ENGINE_LOCKSTEP, 3);
+        KernelRun m = run_kernel("matmul:1", {"mem.size=1M", cores}, VM_ENGINE_LOCKSTEP, 3);
         EXPECT_EQ(6u * procs, m.vm.page_faults) << "A, B and C: two pages each";
         EXPECT_EQ(6u * procs, m.vm.zero_fills);
         // loads on the ports, a process: 2 * 32^3 of the multiply (a row of A and a column of B per element

@@ -107,12 +107,12 @@ static void next(void *st, unsigned core, struct vm_action *a)
 }
 
 const struct vm_workload_ops vm_wl_seq = {
-    "seq", "8-byte loads (every 4th a store) through up to 256 pages in address order, wrapping",
-    create_seq, destroy, build, next, NULL, NULL, NULL, false, false, NULL, NULL,
+    .name = "seq", .description = "8-byte loads (every 4th a store) through up to 256 pages in address order, wrapping",
+    .create = create_seq, .destroy = destroy, .build = build, .next = next,
 };
 
 const struct vm_workload_ops vm_wl_stride = {
-    "stride", "8-byte accesses one page + 64 bytes apart over up to 256 pages: a TLB miss per access once "
+    .name = "stride", .description = "8-byte accesses one page + 64 bytes apart over up to 256 pages: a TLB miss per access once "
               "the pages outnumber the TLB",
-    create_stride, destroy, build, next, NULL, NULL, NULL, false, false, NULL, NULL,
+    .create = create_stride, .destroy = destroy, .build = build, .next = next,
 };

@@ -171,9 +171,9 @@ static void next(void *st, unsigned c, struct vm_action *a)
 }
 
 const struct vm_workload_ops vm_wl_coherence = {
-    "coherence",
-    "random coherence tester (any core count): every core loads and stores unique values on a few shared hot "
+    .name = "coherence",
+    .description = "random coherence tester (any core count): every core loads and stores unique values on a few shared hot "
     "lines (true and false sharing, set conflicts), with sfence, page-table line loads, A/D clearing and page "
     "DMA mixed in; checked by lockstep and the data-value and single-writer monitors",
-    create, destroy, build, next, NULL, NULL, NULL, true, false, NULL, NULL,
+    .create = create, .destroy = destroy, .build = build, .next = next, .multi_core = true,
 };

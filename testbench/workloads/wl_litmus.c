@@ -402,9 +402,10 @@ static void report(void *st, FILE *f) { vm_litmus_print(&((struct litmus *)st)->
 const struct vm_litmus_hist *vm_wl_litmus_hist(const void *st) { return &((const struct litmus *)st)->hist; }
 
 const struct vm_workload_ops vm_wl_litmus = {
-    "litmus",
-    "ARG = NAME[:ITERATIONS], NAME one of MP SB LB CoRR CoWW IRIW 2+2W (default 200 iterations; a core per thread): "
+    .name = "litmus",
+    .description = "ARG = NAME[:ITERATIONS], NAME one of MP SB LB CoRR CoWW IRIW 2+2W (default 200 iterations; a core per thread): "
     "every outcome must be sequentially consistent (all interleavings enumerated); random start delays, "
     "thread-to-core maps and cache states; the outcome histogram follows the summary",
-    create, destroy, build, next, response, check, report, true, true, NULL, NULL,
+    .create = create, .destroy = destroy, .build = build, .next = next, .response = response, .check = check,
+    .report = report, .multi_core = true, .takes_arg = true,
 };

@@ -37,7 +37,7 @@
 #define FORK_BASE 0x40000000ull
 #define SHM_VA 0x60000000ull
 #define SHM_WORDS 16             /* shared counters: two lines of the segment's first page */
-#define SHARED_ROUNDS 400
+#define SHARED_STEPS 400       /* a round of shared */
 #define LAZY_VA 0x100000000ull   /* Sv39: a 1 GiB region; Sv32: 16 MiB */
 #define LAZY_FILE_VA 0x20000000ull
 #define LAZY_PRIV_VA 0x28000000ull
@@ -54,6 +54,8 @@ struct step {
 struct script {
     struct step *steps;
     size_t n, cap;
+    size_t loop_from;   /* open-ended workloads: where a process's next round starts */
+    bool loops;
 };
 
 /* What a process stored where (its view of its memory). */
@@ -65,6 +67,7 @@ struct uproc {
     struct fw_proc *kp;
     unsigned script;
     size_t pc;
+    uint64_t round;     /* rounds of its script's repeated part completed */
     struct kv *vals;
     size_t nvals, cap;
     unsigned slice;
@@ -98,6 +101,7 @@ struct os {
     uint64_t issued[SHM_WORDS];  /* the last value issued to each shared word */
     uint64_t seen[MAX_PROCS][SHM_WORDS];
     bool opt_future;             /* give the root process its future (refs) */
+    uint64_t rounds;             /* looping scripts: rounds each process runs (0: until --max-cycles) */
     unsigned run_cores;          /* cores that run processes */
     struct uproc procs[MAX_PROCS];
     unsigned nprocs;
@@ -419,6 +423,8 @@ static void next_user(struct os *o, unsigned core, struct vm_action *a)
         return;
     }
     const struct script *s = &o->scripts[u->script];
+    if (u->pc == s->n && s->loops && (!o->rounds || ++u->round < o->rounds))
+        u->pc = s->loop_from;   /* the next round */
     const struct step *st = u->pc < s->n ? &s->steps[u->pc] : &(struct step){.kind = ST_EXIT};
     switch (st->kind) {
     case ST_STORE:
@@ -715,21 +721,44 @@ static void *create_fork_cow(const struct vm_config *cfg, uint64_t seed, const c
     return os_finish(o, bad, err, errlen);
 }
 
+/* The optional ROUNDS of an open-ended workload ("name:ROUNDS"): how many times each process runs the
+ * repeated part of its script; absent, the processes repeat until --max-cycles. Marks every script looping
+ * from `loop_from` (0: the whole script). */
+static int parse_rounds(struct os *o, const char *name, const char *arg, char *err, size_t errlen)
+{
+    if (arg) {
+        char *end;
+        errno = 0;
+        unsigned long long v = isdigit((unsigned char)*arg) ? strtoull(arg, &end, 10) : 0;
+        if (!v || errno || *end || v > 1000000000ull) {
+            snprintf(err, errlen, "%s:ROUNDS: ROUNDS must be a number from 1 to 1000000000, got '%s'", name, arg);
+            return -1;
+        }
+        o->rounds = v;
+    }
+    for (unsigned i = 0; i < o->nscripts; i++)
+        o->scripts[i].loops = true;
+    return 0;
+}
+
 static void *create_shared(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
 {
-    (void)arg;
     struct os *o = os_new(cfg, seed, "shared", err, errlen);
     if (!o)
         return NULL;
     struct script *prod = &o->scripts[0], *cons = &o->scripts[1];
     o->nscripts = o->initial = 2;
+    if (parse_rounds(o, "shared", arg, err, errlen)) {
+        destroy(o);
+        return NULL;
+    }
     o->shm_pages = 2;
     o->region_va = FORK_BASE;
     o->region_len = 4096;
     int bad = 0;
     /* the producer counts every word up in turn; the consumer reads them in another order, and both touch a
      * private page too */
-    for (unsigned i = 0; i < SHARED_ROUNDS && !bad; i++) {
+    for (unsigned i = 0; i < SHARED_STEPS && !bad; i++) {
         bad |= script_add(prod, (struct step){ST_SSTORE, SHM_VA + 8 * (i % SHM_WORDS), 0});
         bad |= script_add(cons, (struct step){ST_SLOAD, SHM_VA + 8 * ((i * 5 + 3) % SHM_WORDS), 0});
         if (i % 16 == 0) {
@@ -742,8 +771,8 @@ static void *create_shared(const struct vm_config *cfg, uint64_t seed, const cha
 
 
 /* One process per core (at least two), each over its own region: the scripts the caller fills. */
-static struct os *os_per_core(const struct vm_config *cfg, uint64_t seed, const char *name, unsigned min_procs,
-                              uint64_t region_len, char *err, size_t errlen)
+static struct os *os_per_core(const struct vm_config *cfg, uint64_t seed, const char *name, const char *arg,
+                              unsigned min_procs, uint64_t region_len, char *err, size_t errlen)
 {
     struct os *o = os_new(cfg, seed, name, err, errlen);
     if (!o)
@@ -752,35 +781,40 @@ static struct os *os_per_core(const struct vm_config *cfg, uint64_t seed, const 
     o->nscripts = o->initial = n > MAX_SCRIPTS ? MAX_SCRIPTS : n;
     o->region_va = FORK_BASE;
     o->region_len = region_len;
+    if (parse_rounds(o, name, arg, err, errlen)) {
+        destroy(o);
+        return NULL;
+    }
     return o;
 }
 
 /* thrash: two or more processes cycling over working sets that together are 1.5 times the memory's frames:
- * once memory is full every process evicts its own pages to make room, and swap traffic never stops. */
+ * once memory is full every process evicts its own pages to make room, and swap traffic never stops. A
+ * round is a reading pass (after the first, writing one). */
 static void *create_thrash(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
 {
-    (void)arg;
     uint64_t frames = cfg->mem_size / 4096;
-    struct os *o = os_per_core(cfg, seed, "thrash", 2, 0, err, errlen);
+    struct os *o = os_per_core(cfg, seed, "thrash", arg, 2, 0, err, errlen);
     if (!o)
         return NULL;
     uint64_t pages = frames * 3 / 2 / o->nscripts;
     o->region_len = pages << 12;
     int bad = 0;
-    for (unsigned p = 0; p < o->nscripts; p++)
-        for (unsigned pass = 0; pass < 3; pass++)
+    for (unsigned p = 0; p < o->nscripts; p++) {
+        o->scripts[p].loop_from = pages;
+        for (unsigned pass = 0; pass < 2; pass++)
             for (uint64_t i = 0; i < pages && !bad; i++)
                 bad |= script_add(&o->scripts[p], (struct step){pass ? ST_CHECK : ST_STORE,
                                                                 FORK_BASE + (i << 12) + 8 * (i % 512), 0});
+    }
     return os_finish(o, bad, err, errlen);
 }
 
 /* hotcold: a process per core over 256 pages; nine accesses in ten go to the hottest 26 pages (seeded), a
- * third of them stores. */
+ * third of them stores. A round is 4096 accesses. */
 static void *create_hotcold(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
 {
-    (void)arg;
-    struct os *o = os_per_core(cfg, seed, "hotcold", 1, 256 << 12, err, errlen);
+    struct os *o = os_per_core(cfg, seed, "hotcold", arg, 1, 256 << 12, err, errlen);
     if (!o)
         return NULL;
     uint64_t rng = seed * 0x9E3779B97F4A7C15ull + 1;
@@ -796,12 +830,11 @@ static void *create_hotcold(const struct vm_config *cfg, uint64_t seed, const ch
 
 /* matmul: a process per core computing C = A x B on 32 x 32 matrices of 8-byte words in its own memory
  * (A, B and C each two pages, row-major): A and B are written, then every C[i][j] reads row i of A and
- * column j of B (a page-strided walk through B) and stores the result. */
+ * column j of B (a page-strided walk through B) and stores the result. A round is one product. */
 static void *create_matmul(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
 {
-    (void)arg;
     enum { N = 32 };
-    struct os *o = os_per_core(cfg, seed, "matmul", 1, 6 << 12, err, errlen);
+    struct os *o = os_per_core(cfg, seed, "matmul", arg, 1, 6 << 12, err, errlen);
     if (!o)
         return NULL;
     const uint64_t a = FORK_BASE, b = a + 8 * N * N, c = b + 8 * N * N;
@@ -810,6 +843,7 @@ static void *create_matmul(const struct vm_config *cfg, uint64_t seed, const cha
         struct script *s = &o->scripts[p];
         for (uint64_t e = 0; e < 2 * N * N && !bad; e++)
             bad |= script_add(s, (struct step){ST_STORE, a + 8 * e, 0});
+        s->loop_from = s->n;   /* a round is one product */
         for (uint64_t i = 0; i < N && !bad; i++)
             for (uint64_t j = 0; j < N && !bad; j++) {
                 for (uint64_t k = 0; k < N && !bad; k++) {
@@ -948,6 +982,11 @@ static void report(void *st, FILE *f)
                 "process's own stores, %llu stored words read back intact at exit; every frame and swap slot "
                 "returned\n", o->nprocs, (unsigned long long)o->switches, (unsigned long long)o->checked_loads,
                 (unsigned long long)o->verified);
+    else if (o->scripts[0].loops && !o->rounds)
+        fprintf(f, "kernel: open-ended: the run ended at --max-cycles with processes running (%u created, %llu "
+                "context switches); %llu loads checked against the process's own stores (NAME:ROUNDS runs a fixed "
+                "number of rounds, then the processes exit and are checked)\n", o->nprocs,
+                (unsigned long long)o->switches, (unsigned long long)o->checked_loads);
     else
         fprintf(f, "kernel: the run ended with processes alive (%u created)\n", o->nprocs);
     if (o->fork_failures)
@@ -992,6 +1031,11 @@ static void vm_stats(void *st, struct vm_vm_stats *out)
     {.name = NAME, .description = DESCRIPTION, .create = CREATE, .destroy = destroy, .build = build, .next = next,  \
      .response = response, .check = check, .report = report, .multi_core = true, .takes_arg = TAKES_ARG,          \
      .result = result, .vm_stats = vm_stats}
+/* The open-ended ones: NAME repeats until --max-cycles, NAME:ROUNDS runs ROUNDS rounds and exits. */
+#define OS_WORKLOAD_ROUNDS(NAME, CREATE, DESCRIPTION)                                                             \
+    {.name = NAME, .description = DESCRIPTION, .create = CREATE, .destroy = destroy, .build = build, .next = next,  \
+     .response = response, .check = check, .report = report, .multi_core = true, .takes_arg = true,               \
+     .result = result, .vm_stats = vm_stats, .arg_optional = true}
 
 const struct vm_workload_ops vm_wl_refs = OS_WORKLOAD("refs", create_refs, true,
     "ARG = LIST of page numbers: one process under the kernel storing to the listed virtual page numbers in order "
@@ -1002,24 +1046,26 @@ const struct vm_workload_ops vm_wl_fork_cow = OS_WORKLOAD("fork-cow", create_for
     "grandchild; all four write some pages and read all, on every core, time-sliced: COW faults, "
     "isolation checked on every load");
 
-const struct vm_workload_ops vm_wl_shared = OS_WORKLOAD("shared", create_shared, false,
+const struct vm_workload_ops vm_wl_shared = OS_WORKLOAD_ROUNDS("shared", create_shared,
     "under the kernel: a producer and a consumer process share a segment (on separate cores when "
     "there are two): counters written by one, read by the other, each read checked to be one "
-    "that was written and never older than the last seen");
+    "that was written and never older than the last seen; ARG = ROUNDS of 400 accesses each (default: "
+    "repeat until --max-cycles)");
 
 const struct vm_workload_ops vm_wl_lazy = OS_WORKLOAD("lazy", create_lazy, false,
     "under the kernel: sparse touches of a large region, a pinned page, a host file mapped shared "
     "(its writes must reach the file) and private (they must not), then munmap and an access "
     "there, which must be killed as a segmentation fault");
 
-const struct vm_workload_ops vm_wl_thrash = OS_WORKLOAD("thrash", create_thrash, false,
-    "under the kernel: a process per core (at least two) cycling three times over working sets that "
-    "together are 1.5x the memory's frames: swap traffic throughout (use a small mem.size)");
+const struct vm_workload_ops vm_wl_thrash = OS_WORKLOAD_ROUNDS("thrash", create_thrash,
+    "under the kernel: a process per core (at least two) writing, then reading in rounds, working sets that "
+    "together are 1.5x the memory's frames: swap traffic throughout (use a small mem.size); ARG = ROUNDS of "
+    "reading (default: until --max-cycles)");
 
-const struct vm_workload_ops vm_wl_hotcold = OS_WORKLOAD("hotcold", create_hotcold, false,
+const struct vm_workload_ops vm_wl_hotcold = OS_WORKLOAD_ROUNDS("hotcold", create_hotcold,
     "under the kernel: a process per core over 256 pages, nine accesses in ten to the hottest 26 "
-    "(seeded), a third of them stores");
+    "(seeded), a third of them stores; ARG = ROUNDS of 4096 accesses (default: until --max-cycles)");
 
-const struct vm_workload_ops vm_wl_matmul = OS_WORKLOAD("matmul", create_matmul, false,
+const struct vm_workload_ops vm_wl_matmul = OS_WORKLOAD_ROUNDS("matmul", create_matmul,
     "under the kernel: a process per core computing C = A x B on 32 x 32 matrices of 8-byte words "
-    "(row-major: B is walked down its columns)");
+    "(row-major: B is walked down its columns); ARG = ROUNDS: products computed (default: until --max-cycles)");

@@ -324,10 +324,10 @@ static void next(void *st, unsigned core, struct vm_action *a)
 }
 
 const struct vm_workload_ops vm_wl_random = {
-    "random",
-    "constrained-random page tables with fault knobs (invalid, W without R, reserved bits, A/D clear, U, "
+    .name = "random",
+    .description = "constrained-random page tables with fault knobs (invalid, W without R, reserved bits, A/D clear, U, "
     "pointer at last level, misaligned superpages, non-leaf U), 4 ASIDs with global pages, superpages, and "
     "random traffic mixed with satp switches, status changes and all four sfence.vma forms; every core runs "
     "its own stream over the shared address spaces",
-    create, destroy, build, next, NULL, NULL, NULL, true, false, NULL, NULL,
+    .create = create, .destroy = destroy, .build = build, .next = next, .multi_core = true,
 };

@@ -53,6 +53,12 @@ unsigned vm_boot_actions(const struct vm_config *cfg, uint64_t seed, unsigned st
     return n;
 }
 
+/* How `vmcosim list` and the errors write a workload's argument: NAME:ARG (required) or NAME[:ARG]. */
+static const char *arg_suffix(const struct vm_workload_ops *ops)
+{
+    return !ops->takes_arg ? "" : ops->arg_optional ? "[:ARG]" : ":ARG";
+}
+
 struct vm_workload *vm_workload_new(const char *name, const struct vm_config *cfg, uint64_t seed, char *err,
                                     size_t errlen)
 {
@@ -63,7 +69,7 @@ struct vm_workload *vm_workload_new(const char *name, const struct vm_config *cf
         const struct vm_workload_ops *ops = kWorkloads[i];
         if (strlen(ops->name) != base_len || strncmp(ops->name, name, base_len))
             continue;
-        if (ops->takes_arg && (!arg || !*arg)) {
+        if (ops->takes_arg && !ops->arg_optional && (!arg || !*arg)) {
             snprintf(err, errlen, "workload %s needs an argument: %s:ARG (vmcosim list)", ops->name, ops->name);
             return NULL;
         }
@@ -89,9 +95,22 @@ struct vm_workload *vm_workload_new(const char *name, const struct vm_config *cf
         }
         return w;
     }
-    int n = snprintf(err, errlen, "unknown workload '%s'; built-in workloads:", name);
+    const char *near = NULL;
+    unsigned best = 3;
+    char base[64];
+    snprintf(base, sizeof base, "%.*s", (int)(base_len < 63 ? base_len : 63), name);
+    for (size_t i = 0; i < NWORKLOADS; i++) {
+        unsigned d = vm_edit_distance(base, kWorkloads[i]->name);
+        if (d < best)
+            best = d, near = kWorkloads[i]->name;
+    }
+    int n = snprintf(err, errlen, "unknown workload '%s'", name);
+    if (near && n > 0 && (size_t)n < errlen)
+        n += snprintf(err + n, errlen - (size_t)n, " (did you mean '%s'?)", near);
+    if (n > 0 && (size_t)n < errlen)
+        n += snprintf(err + n, errlen - (size_t)n, "; built-in workloads:");
     for (size_t i = 0; i < NWORKLOADS && n > 0 && (size_t)n < errlen; i++)
-        n += snprintf(err + n, errlen - (size_t)n, " %s%s", kWorkloads[i]->name, kWorkloads[i]->takes_arg ? ":ARG" : "");
+        n += snprintf(err + n, errlen - (size_t)n, " %s%s", kWorkloads[i]->name, arg_suffix(kWorkloads[i]));
     return NULL;
 }
 
@@ -360,7 +379,7 @@ void vm_workload_list(FILE *f)
 {
     for (size_t i = 0; i < NWORKLOADS; i++) {
         char name[32];
-        snprintf(name, sizeof name, "%s%s", kWorkloads[i]->name, kWorkloads[i]->takes_arg ? ":ARG" : "");
+        snprintf(name, sizeof name, "%s%s", kWorkloads[i]->name, arg_suffix(kWorkloads[i]));
         fprintf(f, "  %-12s %s\n", name, kWorkloads[i]->description);
     }
 }

@@ -42,13 +42,15 @@ struct vm_workload_ops {
     void (*report)(void *st, FILE *f);
     /* Drives every core (false: only core 0, and the driver refuses cores > 1). */
     bool multi_core;
-    /* Named "name:ARG" (e.g. litmus:MP); the argument is required. */
+    /* Named "name:ARG" (e.g. litmus:MP); the argument is required unless arg_optional. */
     bool takes_arg;
     /* Optional: the value of core `core`'s VM_ACT_CSR_READ or VM_ACT_BUF_READ (the cycle after it), and 0
      * when its DMA command has completed. */
     void (*result)(void *st, unsigned core, uint64_t value);
     /* Optional: the kernel's statistics (workloads that run under the firmware kernel). */
     void (*vm_stats)(void *st, struct vm_vm_stats *out);
+    /* With takes_arg: "name" alone is valid too (create gets NULL). */
+    bool arg_optional;
 };
 
 /* Small deterministic PRNG for workload choices (splitmix64). */
