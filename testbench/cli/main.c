@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -69,6 +70,25 @@ static const char *engine_name(enum vm_engine e)
     return e == VM_ENGINE_RTL ? "rtl" : e == VM_ENGINE_MODEL ? "model" : "lockstep";
 }
 
+/* An output file the run will write at its end (statistics) or start (waves): refused before the run when
+ * it cannot be, so that a long run does not end in an error. Returns 0 or -1 with a message. */
+static int check_output(const char *opt, const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "%s %s: is a directory", opt, path);
+        return -1;
+    }
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+    if (access(dir, W_OK)) {
+        snprintf(err, errlen, "%s %s: cannot write in %s: %s", opt, path, dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 /* Parses run's options; --config files apply first, --set after them in order (the command line wins). */
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
@@ -89,7 +109,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
                         !strcmp(a, "--waves-to") || !strcmp(a, "--trace");
             if (!takes)
                 return usage_error("unknown option '%s'", a);
-            if (!v)
+            if (!v || (v[0] == '-' && v[1] == '-'))   /* no value, or the next option */
                 return usage_error("option %s needs a value", a);
             i++;
             if (pass == 0) {
@@ -134,6 +154,12 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
         return usage_error("%s", "run needs --workload NAME or --trace FILE ('vmcosim list' shows the workloads)");
     if (vm_config_check(&o->cfg, err, sizeof err))
         return usage_error("%s", err);
+    if ((o->stats_json && check_output("--stats-json", o->stats_json, err, sizeof err)) ||
+        (o->stats_csv && check_output("--stats-csv", o->stats_csv, err, sizeof err)) ||
+        (o->waves && check_output("--waves", o->waves, err, sizeof err)))
+        return usage_error("%s", err);
+    if (o->waves && (strlen(o->waves) < 4 || strcmp(o->waves + strlen(o->waves) - 4, ".fst")))
+        return usage_error("--waves writes an FST file: its name must end in .fst, got '%s'", o->waves);
     if (o->waves && o->engine == VM_ENGINE_MODEL)
         return usage_error("%s", "--waves needs an RTL engine (lockstep or rtl)");
     if (o->waves_from > o->waves_to)

@@ -349,6 +349,7 @@ int vm_config_load(struct vm_config *c, const char *path, char *err, size_t errl
     ssize_t n;
     unsigned lineno = 0;
     int rc = 0;
+    errno = 0;
     while ((n = getline(&line, &cap, f)) >= 0) {
         lineno++;
         int binary = (size_t)n != strlen(line);   /* an embedded NUL */
@@ -370,6 +371,10 @@ int vm_config_load(struct vm_config *c, const char *path, char *err, size_t errl
             rc = -1;
             break;
         }
+    }
+    if (!rc && ferror(f)) {   /* e.g. a directory: fopen succeeds, reading does not */
+        snprintf(err, errlen, "%s: cannot read config file: %s", path, strerror(errno ? errno : EIO));
+        rc = -1;
     }
     free(line);
     fclose(f);

@@ -113,7 +113,21 @@ TEST(Cli, UsageErrorsExitTwo)
         {"run --workload seq --config /nonexistent/vm.cfg", "/nonexistent/vm.cfg: cannot open config file"},
         {"run --trace /nonexistent/prog.lackey", "/nonexistent/prog.lackey: cannot open"},
         {"run --workload seq --trace x.lackey", "run needs --workload NAME or --trace FILE"},
-        {"run --workload seq --waves /nonexistent/dir/w.fst", "cannot open wave file /nonexistent/dir/w.fst"},
+        {"run --workload seq --waves /nonexistent/dir/w.fst", "--waves /nonexistent/dir/w.fst: cannot write in /nonexistent/dir/"},
+        {"run --workload seq --waves w.vcd", "--waves writes an FST file: its name must end in .fst, got 'w.vcd'"},
+        {"run --workload seq --stats-json /tmp", "--stats-json /tmp: is a directory"},
+        {"run --workload seq --stats-csv /nonexistent/dir/s.csv", "--stats-csv /nonexistent/dir/s.csv: cannot write in /nonexistent/dir/"},
+        {"run --workload seq --engine --seed 3", "option --engine needs a value"},
+        {"run --workload seq --config /tmp", "/tmp: cannot read config file"},
+        {"run --workload seq --config " VMCOSIM_BIN, VMCOSIM_BIN ":1: not a text config file"},
+        {"run --trace /tmp", "/tmp: cannot read"},
+        {"run --trace " VMCOSIM_BIN, "binary content"},
+        {"run --trace /dev/null", "/dev/null: no data accesses in the trace (Lackey writes them with --trace-mem=yes"},
+        {"run --workload hotcld", "unknown workload 'hotcld' (did you mean 'hotcold'?)"},
+        {"run --workload forkcow", "unknown workload 'forkcow' (did you mean 'fork-cow'?)"},
+        {"run --workload hotcold:0", "hotcold:ROUNDS: ROUNDS must be a number from 1 to 1000000000, got '0'"},
+        {"run --workload thrash:x", "thrash:ROUNDS: ROUNDS must be a number from 1 to 1000000000, got 'x'"},
+        {"run --workload fork-cow:2", "workload fork-cow takes no argument"},
         // the open-row DRAM timing keys
         {"run --workload seq --set mem.row=closed", "invalid value 'closed' for mem.row: allowed: off, open"},
         {"run --workload seq --set mem.row=", "invalid value '' for mem.row: allowed: off, open"},
@@ -268,7 +282,7 @@ TEST(Cli, UnwritableStatsFileIsAnErrorAndLeavesNothing)
 {
     Result r = vmcosim(std::string("run --engine model --workload seq --stats-json /nonexistent/dir/s.json ") + kSmall);
     EXPECT_EQ(2, r.status);
-    EXPECT_TRUE(contains(r.out, "cannot write /nonexistent/dir/s.json")) << r.out;
+    EXPECT_TRUE(contains(r.out, "--stats-json /nonexistent/dir/s.json: cannot write in /nonexistent/dir/")) << r.out;
 }
 
 TEST(Cli, WavesWriteAnFstFile)
@@ -356,7 +370,7 @@ TEST(Cli, StatsCsvHasARowPerCoreMatchingTheJson)
     EXPECT_FALSE(std::getline(lines, row)) << "one row per core";
     Result bad = vmcosim("run --workload seq --max-cycles 100 --stats-csv /nonexistent/dir/x.csv");
     EXPECT_EQ(2, bad.status);
-    EXPECT_TRUE(contains(bad.out, "cannot write /nonexistent/dir/x.csv"));
+    EXPECT_TRUE(contains(bad.out, "--stats-csv /nonexistent/dir/x.csv: cannot write in /nonexistent/dir/"));
     std::remove(csv.c_str());
     std::remove(json.c_str());
 }

@@ -104,8 +104,9 @@ static void *create_trace(const struct vm_config *cfg, uint64_t seed, const char
         goto fail;
     struct vm_trace_access a;
     int rc;
-    uint64_t limit = va_limit(cfg);
+    uint64_t limit = va_limit(cfg), n = 0;
     while ((rc = vm_trace_next(t, &a, err, errlen)) == 1) {
+        n++;
         if (a.addr >= limit || a.addr + a.size > limit) {
             snprintf(err, errlen, "%s:%llu: address %#llx is outside the %s range (below %#llx)", path,
                      (unsigned long long)a.line, (unsigned long long)a.addr,
@@ -124,6 +125,11 @@ static void *create_trace(const struct vm_config *cfg, uint64_t seed, const char
     vm_trace_close(t);
     if (rc < 0)
         goto fail;
+    if (!n) {   /* nothing to replay: almost surely the wrong file or a trace made without data lines */
+        snprintf(err, errlen, "%s: no data accesses in the trace (Lackey writes them with --trace-mem=yes; "
+                 "instruction lines are not data accesses)", path);
+        goto fail;
+    }
     return w;
 fail:
     destroy_one(w);
