@@ -271,7 +271,14 @@ static int cmd_run(int argc, char **argv)
     } else {
         rc = 0;
     }
-    const char *what = o.trace ? o.trace : o.workload;
+    char what[256];   /* the workload's name, or the traces' file names */
+    if (!o.trace)
+        snprintf(what, sizeof what, "%s", o.workload);
+    for (unsigned i = 0, n = 0; o.trace && i < o.ntraces && n < sizeof what; i++) {
+        const char *base = strrchr(o.traces[i], '/');
+        n += (unsigned)snprintf(what + n, sizeof what - n, "%s%s", i ? ", " : o.ntraces > 1 ? "traces " : "trace ",
+                                base ? base + 1 : o.traces[i]);
+    }
     vm_stats_print_summary(stdout, &o.cfg, what, engine_name(o.engine), o.seed, &st);
     vm_workload_report(wl, stdout);
     if (o.stats_json && vm_stats_write_json(o.stats_json, &o.cfg, what, engine_name(o.engine), o.seed,

@@ -13,6 +13,16 @@
 
 static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : 0.0; }
 
+/* "97.50 %" of hits among `total` with `misses`, or "-" when there was nothing to hit. */
+static const char *hit_rate(char *buf, size_t len, uint64_t misses, uint64_t total)
+{
+    if (!total)
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%.2f %%", 100.0 * (1.0 - ratio(misses, total)));
+    return buf;
+}
+
 static const struct { unsigned cause; const char *name; } kCauses[] = {
     {VM_CAUSE_FETCH_MISALIGNED, "fetch_misaligned"}, {VM_CAUSE_FETCH_ACCESS, "fetch_access"},
     {VM_CAUSE_LOAD_MISALIGNED, "load_misaligned"},   {VM_CAUSE_LOAD_ACCESS, "load_access"},
@@ -27,12 +37,13 @@ static void print_cores(FILE *f, const struct vm_config *cfg, const struct vm_ru
 {
     for (unsigned c = 0; c < s->run->cores; c++) {
         const struct vm_core_counters *k = &s->run->core[c];
-        fprintf(f, "  core %u            %12" PRIu64 "   requests, TLB hit rate %.2f %%, %" PRIu64 " walks",
-                c, vm_workload_core_stats(s->wl, c)->requests, 100.0 * (1.0 - ratio(k->tlb_misses, k->tlb_lookups)),
-                k->ptw_walks);
+        char tlb[16], l1[16];
+        fprintf(f, "  core %u            %12" PRIu64 "   requests, TLB hit rate %s, %" PRIu64 " walks (%.2f cycles/walk)",
+                c, vm_workload_core_stats(s->wl, c)->requests, hit_rate(tlb, sizeof tlb, k->tlb_misses, k->tlb_lookups),
+                k->ptw_walks, ratio(k->ptw_walk_cycles, k->ptw_walks));
         if (cfg->l1_size)
-            fprintf(f, ", L1 hit rate %.2f %% (%" PRIu64 " misses, %" PRIu64 " write-backs, %" PRIu64 " snoop hits)",
-                    100.0 * (1.0 - ratio(k->l1_misses, k->l1_accesses)), k->l1_misses, k->l1_writebacks,
+            fprintf(f, ", L1 hit rate %s (%" PRIu64 " misses, %" PRIu64 " write-backs, %" PRIu64 " snoop hits)",
+                    hit_rate(l1, sizeof l1, k->l1_misses, k->l1_accesses), k->l1_misses, k->l1_writebacks,
                     k->l1_snoop_hits);
         fprintf(f, "\n");
     }
@@ -58,14 +69,15 @@ void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *wo
             s->run->seconds > 0 ? (double)s->run->cycles / s->run->seconds / 1e6 : 0.0);
     fprintf(f, "  requests          %12" PRIu64 "   loads %" PRIu64 ", stores %" PRIu64 "\n",
             ws->requests, s->run->total.loads, s->run->total.stores);
-    fprintf(f, "  TLB lookups       %12" PRIu64 "   hit rate %.2f %%\n", s->run->total.tlb_lookups,
-            100.0 * (1.0 - ratio(s->run->total.tlb_misses, s->run->total.tlb_lookups)));
+    char rate[16];
+    fprintf(f, "  TLB lookups       %12" PRIu64 "   hit rate %s\n", s->run->total.tlb_lookups,
+            hit_rate(rate, sizeof rate, s->run->total.tlb_misses, s->run->total.tlb_lookups));
     fprintf(f, "  page-table walks  %12" PRIu64 "   %.2f cycles/walk, %.2f PTE reads/walk\n", s->run->total.ptw_walks,
             ratio(s->run->total.ptw_walk_cycles, s->run->total.ptw_walks), ratio(s->run->total.ptw_pte_reads, s->run->total.ptw_walks));
     if (cfg->l1_size) {
-        fprintf(f, "  L1 accesses       %12" PRIu64 "   hit rate %.2f %% (hits in M %" PRIu64 ", E %" PRIu64 ", S %" PRIu64
+        fprintf(f, "  L1 accesses       %12" PRIu64 "   hit rate %s (hits in M %" PRIu64 ", E %" PRIu64 ", S %" PRIu64
                 "), %" PRIu64 " misses, %" PRIu64 " write-backs, %" PRIu64 " snoop hits\n",
-                s->run->total.l1_accesses, 100.0 * (1.0 - ratio(s->run->total.l1_misses, s->run->total.l1_accesses)), s->run->total.l1_hits[2],
+                s->run->total.l1_accesses, hit_rate(rate, sizeof rate, s->run->total.l1_misses, s->run->total.l1_accesses), s->run->total.l1_hits[2],
                 s->run->total.l1_hits[1], s->run->total.l1_hits[0], s->run->total.l1_misses, s->run->total.l1_writebacks, s->run->total.l1_snoop_hits);
         uint64_t total = 0;
         for (unsigned i = 0; i < 7; i++)

@@ -978,9 +978,9 @@ static void report(void *st, FILE *f)
     if (o->kill_report[0])
         fprintf(f, "kernel: killed: %s\n", o->kill_report);
     if (all_done(o))
-        fprintf(f, "kernel: %u processes ran and exited (%llu context switches); %llu loads checked against the "
+        fprintf(f, "kernel: %u process%s ran and exited (%llu context switches); %llu loads checked against the "
                 "process's own stores, %llu stored words read back intact at exit; every frame and swap slot "
-                "returned\n", o->nprocs, (unsigned long long)o->switches, (unsigned long long)o->checked_loads,
+                "returned\n", o->nprocs, o->nprocs == 1 ? "" : "es", (unsigned long long)o->switches, (unsigned long long)o->checked_loads,
                 (unsigned long long)o->verified);
     else if (o->scripts[0].loops && !o->rounds)
         fprintf(f, "kernel: open-ended: the run ended at --max-cycles with processes running (%u created, %llu "
