@@ -5,7 +5,9 @@
 
 #include <array>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -227,19 +229,137 @@ TEST(Cli, ConfigFileErrorsNameFileAndLine)
     EXPECT_TRUE(contains(r.out, cfg + ":2: not a text config file")) << r.out;
 }
 
+// A small JSON reader for the statistics files: flattens a document into path -> scalar text
+// ("cores[0].tlb.lookups" -> "124"); false on anything that is not well-formed JSON.
+class JsonPaths {
+  public:
+    bool parse(const std::string &text)
+    {
+        s_ = text;
+        i_ = 0;
+        return value("") && (ws(), i_ == s_.size());
+    }
+    std::map<std::string, std::string> paths;
+
+  private:
+    void ws()
+    {
+        while (i_ < s_.size() && isspace((unsigned char)s_[i_]))
+            i_++;
+    }
+    bool string(std::string *out)
+    {
+        if (s_[i_] != '"')
+            return false;
+        size_t e = ++i_;
+        while (e < s_.size() && s_[e] != '"')
+            e += s_[e] == '\\' ? 2 : 1;
+        if (e >= s_.size())
+            return false;
+        *out = s_.substr(i_, e - i_);
+        i_ = e + 1;
+        return true;
+    }
+    bool value(const std::string &path)
+    {
+        ws();
+        if (i_ >= s_.size())
+            return false;
+        char c = s_[i_];
+        if (c == '{' || c == '[') {
+            char close = c == '{' ? '}' : ']';
+            i_++;
+            ws();
+            if (i_ < s_.size() && s_[i_] == close)
+                return ++i_, true;
+            for (unsigned n = 0;; n++) {
+                std::string key = std::to_string(n);
+                ws();
+                if (c == '{' && !(string(&key) && (ws(), i_ < s_.size() && s_[i_++] == ':')))
+                    return false;
+                std::string sub = c == '{' ? (path.empty() ? key : path + "." + key) : path + "[" + key + "]";
+                if (!value(sub))
+                    return false;
+                ws();
+                if (i_ < s_.size() && s_[i_] == ',') {
+                    i_++;
+                    continue;
+                }
+                return i_ < s_.size() && s_[i_++] == close;
+            }
+        }
+        std::string text;
+        if (c == '"') {
+            if (!string(&text))
+                return false;
+        } else {
+            size_t e = i_;
+            while (e < s_.size() && (isalnum((unsigned char)s_[e]) || strchr("+-.", s_[e])))
+                e++;
+            text = s_.substr(i_, e - i_);
+            bool number = !text.empty() && (isdigit((unsigned char)text[0]) || text[0] == '-');
+            if (!number && text != "true" && text != "false" && text != "null")
+                return false;
+            i_ = e;
+        }
+        paths[path] = text;
+        return true;
+    }
+    std::string s_;
+    size_t i_ = 0;
+};
+
 TEST(Cli, StatsJsonHasTheGuideKeysForEveryEngine)
 {
+    // the reader itself: what it accepts and flattens, what it refuses
+    JsonPaths probe;
+    ASSERT_TRUE(probe.parse("{\"a\": {\"b\": [1, {\"c\": -2.5}]}, \"d\": \"x,y\", \"e\": true}"));
+    EXPECT_EQ("1", probe.paths["a.b[0]"]);
+    EXPECT_EQ("-2.5", probe.paths["a.b[1].c"]);
+    EXPECT_EQ("x,y", probe.paths["d"]);
+    for (const char *bad : {"{\"a\": }", "{\"a\": 1,}", "{\"a\" 1}", "[1, 2", "{\"a\": 1} x", "{\"a\": nope}"})
+        EXPECT_FALSE(JsonPaths().parse(bad)) << bad;
+    // GUIDE §5, every key, on every engine, for a workload without the kernel, one under it, and a trace
+    std::string trace = tmp_path("keys.lackey");
+    write_file(trace, " L 10000000,8\n S 10000008,8\n M 10001000,8\n");
+    const char *config_keys[] = {"cores", "vm.mode", "vm.ad", "vm.frames", "vm.policy", "vm.fault_around",
+                                 "tlb.entries", "tlb.ways", "tlb.repl", "l1.size", "l1.ways", "l1.line", "l1.repl",
+                                 "mem.size", "mem.latency", "swap.size"};
+    const char *core_keys[] = {"loads", "stores", "tlb.lookups", "tlb.misses", "ptw.walks", "ptw.walk_cycles",
+                               "ptw.pte_reads", "l1.demand_accesses", "l1.demand_misses", "l1.writebacks"};
+    const char *top_keys[] = {"cycles", "seed", "bus.BusRd", "bus.BusRdX", "bus.BusUpgr", "bus.WriteBack",
+                              "vm.page_faults", "vm.zero_fills", "vm.major_faults", "vm.cow_faults", "vm.ad_faults",
+                              "vm.swap_outs", "vm.swap_ins", "vm.evictions", "vm.oom_kills",
+                              "lockstep.cycles_checked", "lockstep.mismatches"};
     for (const char *engine : {"model", "rtl", "lockstep"}) {
-        std::string json = tmp_path(std::string(engine) + ".json");
-        Result r = vmcosim(std::string("run --engine ") + engine + " --workload random --seed 3 --stats-json " + json +
-                           " " + kSmall);
-        ASSERT_EQ(0, r.status) << r.out;
-        std::string j = slurp(json);
-        for (const char *k : {"\"cycles\":", "\"config\":", "\"seed\": 3", "\"cores\":", "\"loads\":", "\"stores\":",
-                              "\"tlb\": {\"lookups\":", "\"misses\":", "\"ptw\": {\"walks\":", "\"walk_cycles\":",
-                              "\"pte_reads\":", "\"lockstep\": {\"cycles_checked\":", "\"mismatches\": 0"})
-            EXPECT_TRUE(contains(j, k)) << engine << ": " << k << "\n" << j;
+        for (std::string what : {std::string("--workload random --set cores=2"), std::string("--workload fork-cow"),
+                                 "--trace " + trace}) {
+            std::string json = tmp_path(std::string(engine) + ".json");
+            Result r = vmcosim(std::string("run --engine ") + engine + " " + what + " --seed 3 --stats-json " + json +
+                               " --set mem.size=1M --max-cycles 200000");
+            ASSERT_EQ(0, r.status) << r.out;
+            JsonPaths j;
+            ASSERT_TRUE(j.parse(slurp(json))) << engine << " " << what << ": not well-formed JSON\n" << slurp(json);
+            for (const char *k : top_keys)
+                EXPECT_TRUE(j.paths.count(k)) << engine << " " << what << ": " << k;
+            for (const char *k : config_keys)
+                EXPECT_TRUE(j.paths.count(std::string("config.") + k)) << engine << " " << what << ": config." << k;
+            unsigned cores = what.find("cores=2") != std::string::npos ? 2 : 1;
+            for (unsigned c = 0; c < cores; c++)
+                for (const char *k : core_keys)
+                    EXPECT_TRUE(j.paths.count("cores[" + std::to_string(c) + "]." + k)) << engine << " " << what << ": " << k;
+            EXPECT_FALSE(j.paths.count("cores[" + std::to_string(cores) + "].loads")) << engine << " " << what;
+            EXPECT_EQ("3", j.paths["seed"]);
+            EXPECT_EQ(std::to_string(cores), j.paths["config.cores"]);
+            EXPECT_EQ("1048576", j.paths["config.mem.size"]);
+            // lockstep checks every cycle; the single engines check none
+            std::string checked = std::string(engine) == "lockstep" ? j.paths["cycles"] : "0";
+            EXPECT_EQ(checked, j.paths["lockstep.cycles_checked"]) << engine << " " << what;
+            EXPECT_EQ("0", j.paths["lockstep.mismatches"]);
+            std::remove(json.c_str());
+        }
     }
+    std::remove(trace.c_str());
 }
 
 TEST(Cli, OpenRowStatsInJsonAndSummary)
