@@ -94,6 +94,10 @@ int vm_workload_check(const struct vm_workload *w, char *err, size_t errlen);
 /* The workload's own report (e.g. a litmus outcome histogram), if it has one. */
 void vm_workload_report(const struct vm_workload *w, FILE *f);
 
+/* For workloads of known length (traces): accesses issued so far and in all; returns 0, or -1 when the
+ * workload is open-ended or does not know. */
+int vm_workload_progress(const struct vm_workload *w, uint64_t *done, uint64_t *total);
+
 /* Prints "name  description" for every workload. */
 void vm_workload_list(FILE *f);
 

@@ -499,6 +499,9 @@ TEST(Cli, StatsCsvHasARowPerCoreMatchingTheJson)
 
 namespace {
 
+std::string make_trace(const std::string &name, uint64_t base, unsigned n, unsigned pages, unsigned *loads,
+                       unsigned *stores);
+
 TEST(Cli, ProgressLineOnlyOnATerminal)
 {
     const std::string run = "run --engine lockstep --workload random --set mem.size=1M --max-cycles 400000";
@@ -518,6 +521,20 @@ TEST(Cli, ProgressLineOnlyOnATerminal)
     EXPECT_TRUE(contains(out, "cycles 65536 / 400000")) << out;
     EXPECT_TRUE(contains(out, "ETA")) << out;
     EXPECT_TRUE(contains(out, "lockstep")) << "the summary follows";
+    // a trace: the accesses are the measure, against the total of the file
+    unsigned loads, stores;
+    std::string trace = make_trace("progress.lackey", 0x10000000, 200000, 64, &loads, &stores);
+    cmd = "script -q -c '" + std::string(VMCOSIM_BIN) + " run --engine lockstep --trace " + trace +
+          " --max-cycles 100000000' /dev/null 2>&1";
+    p = popen(cmd.c_str(), "r");
+    ASSERT_NE(nullptr, p);
+    out.clear();
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0)
+        out.append(buf.data(), n);
+    EXPECT_EQ(0, WEXITSTATUS(pclose(p)));
+    EXPECT_TRUE(contains(out, " / 200000 (")) << out;
+    EXPECT_TRUE(contains(out, "accesses ")) << out;
+    std::remove(trace.c_str());
 }
 
 }  // namespace

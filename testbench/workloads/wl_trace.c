@@ -33,7 +33,7 @@ struct tr {
     uint64_t satp;
     struct piece queue[1100];     /* the pieces of the current access (a 4096-byte modify: 1024 + 1024) */
     unsigned nqueue, taken;
-    uint64_t accesses;
+    uint64_t accesses, total;     /* issued so far; in the file (the first pass) */
 };
 
 static uint64_t hash64(uint64_t x)
@@ -125,6 +125,7 @@ static void *create_trace(const struct vm_config *cfg, uint64_t seed, const char
     vm_trace_close(t);
     if (rc < 0)
         goto fail;
+    w->total = n;
     if (!n) {   /* nothing to replay: almost surely the wrong file or a trace made without data lines */
         snprintf(err, errlen, "%s: no data accesses in the trace (Lackey writes them with --trace-mem=yes; "
                  "instruction lines are not data accesses)", path);
@@ -302,6 +303,16 @@ static void report(void *st, FILE *f)
                 (unsigned long long)t->p[i]->accesses, (unsigned long long)t->p[i]->npages, t->p[i]->path);
 }
 
+static void progress(void *st, uint64_t *done, uint64_t *total)
+{
+    const struct traces *t = st;
+    *done = *total = 0;
+    for (unsigned i = 0; i < t->n; i++) {
+        *done += t->p[i]->accesses;
+        *total += t->p[i]->total;
+    }
+}
+
 static void *create_none(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
 {
     (void)arg;
@@ -316,7 +327,7 @@ const struct vm_workload_ops vm_wl_trace = {
     .description = "real programs' Lackey or din traces (--trace FILE, repeated): a process each, every touched "
                    "page mapped, spread over the cores and time-sliced",
     .create = create_none, .destroy = destroy, .build = build, .next = next, .report = report,
-    .multi_core = true,
+    .multi_core = true, .progress = progress,
 };
 
 void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char *const *paths, unsigned n, char *err,

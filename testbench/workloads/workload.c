@@ -383,3 +383,11 @@ void vm_workload_list(FILE *f)
         fprintf(f, "  %-12s %s\n", name, kWorkloads[i]->description);
     }
 }
+
+int vm_workload_progress(const struct vm_workload *w, uint64_t *done, uint64_t *total)
+{
+    if (!w->ops->progress)
+        return -1;
+    w->ops->progress(w->st, done, total);
+    return 0;
+}

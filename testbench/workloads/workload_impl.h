@@ -51,6 +51,8 @@ struct vm_workload_ops {
     void (*vm_stats)(void *st, struct vm_vm_stats *out);
     /* With takes_arg: "name" alone is valid too (create gets NULL). */
     bool arg_optional;
+    /* Optional, for workloads of known length (traces): accesses issued so far and in all. */
+    void (*progress)(void *st, uint64_t *done, uint64_t *total);
 };
 
 /* Small deterministic PRNG for workload choices (splitmix64). */
