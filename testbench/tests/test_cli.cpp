@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -742,6 +743,34 @@ TEST(Cli, OpenEndedWorkloadsRepeatUntilTheBudget)
     ASSERT_EQ(0, h3.r.status) << h3.r.out;
     EXPECT_GT(checked_loads(h1.r.out), 1000u) << h1.r.out;
     EXPECT_EQ(3 * checked_loads(h1.r.out), checked_loads(h3.r.out)) << h3.r.out;
+}
+
+TEST(Cli, GzipTracesReplayAsThePlainFile)
+{
+    unsigned loads, stores;
+    std::string plain = make_trace("gz.lackey", 0x10000000, 3000, 12, &loads, &stores);
+    std::string gz = plain + ".gz";
+    ASSERT_EQ(0, std::system(("gzip -c " + plain + " > " + gz).c_str()));
+    std::string json_plain = tmp_path("plain.json"), json_gz = tmp_path("gz.json");
+    Result a = vmcosim("run --engine lockstep --trace " + plain + " --stats-json " + json_plain);
+    Result b = vmcosim("run --engine lockstep --trace " + gz + " --stats-json " + json_gz);
+    ASSERT_EQ(0, a.status) << a.out;
+    ASSERT_EQ(0, b.status) << b.out;
+    std::string ja = slurp(json_plain), jb = slurp(json_gz);
+    EXPECT_EQ(loads, json_u64(jb, "loads"));
+    EXPECT_EQ(stores, json_u64(jb, "stores"));
+    for (const char *k : {"cycles", "demand_misses", "walks", "BusRd", "WriteBack"})
+        EXPECT_EQ(json_u64(ja, k), json_u64(jb, k)) << k;
+    // a corrupt gzip stream is an error naming the file, not a short trace
+    std::string bad = tmp_path("bad.lackey.gz");
+    std::string bytes = slurp(gz);
+    bytes[bytes.size() / 2] ^= 0x55;
+    write_file(bad, bytes);
+    Result c = vmcosim("run --trace " + bad);
+    EXPECT_EQ(2, c.status) << c.out;
+    EXPECT_TRUE(contains(c.out, bad + ":")) << c.out;
+    for (const std::string &p : {plain, gz, bad, json_plain, json_gz})
+        std::remove(p.c_str());
 }
 
 TEST(Cli, TraceCountLimits)
