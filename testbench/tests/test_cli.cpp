@@ -104,7 +104,6 @@ TEST(Cli, UsageErrorsExitTwo)
         {"run --workload seq --engine lockstep --set l1.size=16K", "no RTL variant with this core count, TLB and L1 geometry"},
         {"run --workload coherence --set cores=5", "invalid value '5' for cores"},
         {"run --workload coherence --set cores=2 --set l1.size=0", "cores=2 needs the L1 caches"},
-        {"run --workload seq --set cores=2", "workload seq drives one core (cores=1)"},
         {"run --workload coherence:x", "workload coherence takes no argument"},
         {"run --workload litmus", "workload litmus needs an argument"},
         {"run --workload seq --set l1.line=128", "invalid value '128' for l1.line"},
@@ -678,6 +677,14 @@ TEST(Cli, SeqAndStrideWalkTheirPattern)
     ASSERT_EQ(0, stride.r.status) << stride.r.out;
     EXPECT_EQ(json_u64(stride.json, "lookups"), json_u64(stride.json, "misses"));
     EXPECT_GT(json_u64(stride.json, "lookups"), 1000u);
+    // a process per core, each over its own pages: the same pattern on every core
+    JsonRun two = run_json("--workload seq --set cores=2 --set mem.size=1M --set vm.ad=fault --max-cycles 300000");
+    ASSERT_EQ(0, two.r.status) << two.r.out;
+    for (size_t at : {size_t(0), core1_at(two.json)}) {
+        uint64_t k = json_u64(two.json, "requests", at);
+        EXPECT_EQ((k + 511) / 512, json_u64(two.json, "misses", at));
+        EXPECT_EQ(json_u64(two.json, "satp_writes", at), 1u);
+    }
     // both are open-ended: they run to the budget
     EXPECT_GE(json_u64(seq.json, "cycles"), 300000u);
     EXPECT_GE(json_u64(stride.json, "cycles"), 300000u);

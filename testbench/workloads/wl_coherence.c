@@ -175,5 +175,5 @@ const struct vm_workload_ops vm_wl_coherence = {
     .description = "random coherence tester (any core count): every core loads and stores unique values on a few shared hot "
     "lines (true and false sharing, set conflicts), with sfence, page-table line loads, A/D clearing and page "
     "DMA mixed in; checked by lockstep and the data-value and single-writer monitors",
-    .create = create, .destroy = destroy, .build = build, .next = next, .multi_core = true,
+    .create = create, .destroy = destroy, .build = build, .next = next,
 };

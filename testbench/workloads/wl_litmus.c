@@ -407,5 +407,5 @@ const struct vm_workload_ops vm_wl_litmus = {
     "every outcome must be sequentially consistent (all interleavings enumerated); random start delays, "
     "thread-to-core maps and cache states; the outcome histogram follows the summary",
     .create = create, .destroy = destroy, .build = build, .next = next, .response = response, .check = check,
-    .report = report, .multi_core = true, .takes_arg = true,
+    .report = report, .takes_arg = true,
 };

@@ -1029,12 +1029,12 @@ static void vm_stats(void *st, struct vm_vm_stats *out)
 /* Every kernel workload drives the cores the same way; they differ in their scripts (create). */
 #define OS_WORKLOAD(NAME, CREATE, TAKES_ARG, DESCRIPTION)                                                        \
     {.name = NAME, .description = DESCRIPTION, .create = CREATE, .destroy = destroy, .build = build, .next = next,  \
-     .response = response, .check = check, .report = report, .multi_core = true, .takes_arg = TAKES_ARG,          \
+     .response = response, .check = check, .report = report, .takes_arg = TAKES_ARG,          \
      .result = result, .vm_stats = vm_stats}
 /* The open-ended ones: NAME repeats until --max-cycles, NAME:ROUNDS runs ROUNDS rounds and exits. */
 #define OS_WORKLOAD_ROUNDS(NAME, CREATE, DESCRIPTION)                                                             \
     {.name = NAME, .description = DESCRIPTION, .create = CREATE, .destroy = destroy, .build = build, .next = next,  \
-     .response = response, .check = check, .report = report, .multi_core = true, .takes_arg = true,               \
+     .response = response, .check = check, .report = report, .takes_arg = true,               \
      .result = result, .vm_stats = vm_stats, .arg_optional = true}
 
 const struct vm_workload_ops vm_wl_refs = OS_WORKLOAD("refs", create_refs, true,

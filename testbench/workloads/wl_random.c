@@ -329,5 +329,5 @@ const struct vm_workload_ops vm_wl_random = {
     "pointer at last level, misaligned superpages, non-leaf U), 4 ASIDs with global pages, superpages, and "
     "random traffic mixed with satp switches, status changes and all four sfence.vma forms; every core runs "
     "its own stream over the shared address spaces",
-    .create = create, .destroy = destroy, .build = build, .next = next, .multi_core = true,
+    .create = create, .destroy = destroy, .build = build, .next = next,
 };

@@ -327,7 +327,7 @@ const struct vm_workload_ops vm_wl_trace = {
     .description = "real programs' Lackey or din traces (--trace FILE, repeated): a process each, every touched "
                    "page mapped, spread over the cores and time-sliced",
     .create = create_none, .destroy = destroy, .build = build, .next = next, .report = report,
-    .multi_core = true, .progress = progress,
+    .progress = progress,
 };
 
 void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char *const *paths, unsigned n, char *err,

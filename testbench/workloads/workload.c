@@ -77,11 +77,6 @@ struct vm_workload *vm_workload_new(const char *name, const struct vm_config *cf
             snprintf(err, errlen, "workload %s takes no argument (got '%s')", ops->name, name);
             return NULL;
         }
-        if (cfg->cores > 1 && !ops->multi_core) {
-            snprintf(err, errlen, "workload %s drives one core (cores=1); with cores=%u use a multi-core workload "
-                     "(vmcosim list)", ops->name, cfg->cores);
-            return NULL;
-        }
         struct vm_workload *w = calloc(1, sizeof *w);
         if (!w) {
             snprintf(err, errlen, "out of memory");

@@ -40,8 +40,6 @@ struct vm_workload_ops {
     /* Optional: the workload's own verdict at the end (0 or -1 with a message) and its report. */
     int (*check)(void *st, char *err, size_t errlen);
     void (*report)(void *st, FILE *f);
-    /* Drives every core (false: only core 0, and the driver refuses cores > 1). */
-    bool multi_core;
     /* Named "name:ARG" (e.g. litmus:MP); the argument is required unless arg_optional. */
     bool takes_arg;
     /* Optional: the value of core `core`'s VM_ACT_CSR_READ or VM_ACT_BUF_READ (the cycle after it), and 0
