@@ -324,8 +324,9 @@ static void *create_none(const struct vm_config *cfg, uint64_t seed, const char 
 
 const struct vm_workload_ops vm_wl_trace = {
     .name = "trace",
-    .description = "real programs' Lackey or din traces (--trace FILE, repeated): a process each, every touched "
-                   "page mapped, spread over the cores and time-sliced",
+    .description = "real programs' traces, Valgrind Lackey (--trace-mem=yes) or Dinero din, .gz too; repeat "
+                   "--trace for more (up to 64): a process each, every page it touches mapped before the run, "
+                   "trace i on core i mod cores, a core's traces time-sliced every 10000 accesses",
     .create = create_none, .destroy = destroy, .build = build, .next = next, .report = report,
     .progress = progress,
 };
