@@ -3,6 +3,7 @@
 #ifndef VMCOSIM_CONFIG_H
 #define VMCOSIM_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@ struct vm_config {
     unsigned vm_fault_around;   /* pages mapped around a read fault (0 = off) */
     unsigned mem_row;   /* VM_MEMROW_OFF, VM_MEMROW_OPEN */
     unsigned mem_banks, mem_row_size, mem_row_hit, mem_row_miss;
+    bool trace_demand;   /* trace.paging=demand: --trace processes run under the kernel */
 };
 
 /* Built-in defaults. */

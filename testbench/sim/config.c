@@ -25,6 +25,7 @@ static const char *kAd[] = {"hw", "fault"};
 static const char *kRepl[] = {"lru", "plru", "fifo", "random"};
 static const char *kPolicy[] = {"fifo", "clock", "aging", "lru", "lfu", "opt"};   /* firmware/kernel.h order */
 static const char *kMemRow[] = {"off", "open"};   /* VM_MEMROW_OFF, VM_MEMROW_OPEN */
+static const char *kTracePaging[] = {"premapped", "demand"};
 
 static int pick(const char *v, const char *const *names, unsigned n)
 {
@@ -183,6 +184,13 @@ static int p_mem_row_size(struct vm_config *c, const char *v)
     c->mem_row_size = n;
     return 0;
 }
+static int p_trace_paging(struct vm_config *c, const char *v)
+{
+    int i = pick(v, kTracePaging, 2);
+    if (i < 0) return -1;
+    c->trace_demand = i == 1;
+    return 0;
+}
 static int p_row_hit(struct vm_config *c, const char *v) { return parse_uint(v, 1, 255, &c->mem_row_hit); }
 static int p_row_miss(struct vm_config *c, const char *v) { return parse_uint(v, 1, 255, &c->mem_row_miss); }
 
@@ -206,6 +214,7 @@ static void s_mem_row(const struct vm_config *c, char *b, size_t n) { snprintf(b
 static void s_mem_banks(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->mem_banks); }
 static void s_mem_row_size(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->mem_row_size); }
 static void s_row_hit(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->mem_row_hit); }
+static void s_trace_paging(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%s", kTracePaging[c->trace_demand]); }
 static void s_row_miss(const struct vm_config *c, char *b, size_t n) { snprintf(b, n, "%u", c->mem_row_miss); }
 
 static const struct key kKeys[] = {
@@ -245,6 +254,10 @@ static const struct key kKeys[] = {
      s_fault_around, 0},
     {"swap.size", "64M", "multiple of 4096 up to 1G (suffix K, M, G; 0 = no swap)", "swap device bytes (kernel)",
      p_swap, s_swap, 0},
+    {"trace.paging", "premapped", "premapped, demand (demand needs l1.size > 0 and sv39 or sv32)",
+     "--trace processes: premapped = every page a trace touches mapped before the run (no kernel; L1 misses equal "
+     "Cachegrind's); demand = under the kernel, the whole user range one anonymous region paged on demand "
+     "(vm.frames, vm.policy, swap.size apply)", p_trace_paging, s_trace_paging, 1},
 };
 #define NKEYS (sizeof kKeys / sizeof kKeys[0])
 

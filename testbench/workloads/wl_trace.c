@@ -1,11 +1,17 @@
-/* Real programs' memory traces (Valgrind Lackey or Dinero din), one process per trace (its own page table
- * and ASID i + 1), spread over the cores: trace i runs on core i mod cores, and the traces of one core share
- * it round-robin, TRACE_SLICE accesses at a time (a context switch is a satp write; the TLB keeps the other
- * ASIDs' entries). Each process's whole user virtual range is one anonymous region, so every page it
- * touches is mapped (4 KiB pages, user, read and write, A and D set) to its own frame before the run. Each access is split into naturally aligned pieces
- * of at most 8 bytes; the pieces after the first carry req_cont, so the statistics count one access (and
- * one L1 miss if any piece misses), as Cachegrind does. Lackey's M (modify) is a load then a store of the
- * same bytes, one access. */
+/* Real programs' memory traces (Valgrind Lackey or Dinero din) as processes.
+ *
+ * The trace process (vm_trace_proc, also used by the kernel's demand-paged traces in wl_os.c): a first
+ * pass checks every address against the scheme's range, counts the accesses and collects the touched pages
+ * (and, for OPT, the page of every access); the replay then splits each access into naturally aligned
+ * pieces of at most 8 bytes; the pieces after the first carry req_cont, so the statistics count one access
+ * (and one L1 miss if any piece misses), as Cachegrind does. Lackey's M (modify) is a load then a store of
+ * the same bytes, one access.
+ *
+ * trace.paging=premapped (this file's workload): one process per trace (its own page table and ASID i + 1),
+ * spread over the cores: trace i runs on core i mod cores, and the traces of one core share it round-robin,
+ * TRACE_SLICE accesses at a time (a context switch is a satp write; the TLB keeps the other ASIDs' entries).
+ * Each process's whole user virtual range is one anonymous region, so every page it touches is mapped (4 KiB
+ * pages, user, read and write, A and D set) to its own frame before the run. */
 #include <vmcosim/contract.h>
 #include <vmcosim/trace.h>
 
@@ -13,28 +19,6 @@
 #include <string.h>
 
 #include "workload_impl.h"
-
-#define TRACE_SLICE 10000   /* accesses per time slice when traces share a core */
-
-struct piece {
-    uint8_t op, size, cont;
-    uint64_t addr;
-};
-
-struct tr {
-    struct vm_config cfg;
-    uint64_t seed;
-    char *path;
-    struct vm_trace *t;
-    uint64_t *pages;              /* open-addressing set of touched VPNs (0 = empty; VPN + 1 stored) */
-    uint64_t cap, npages;
-    struct vm_action boot[4];
-    unsigned nboot, booted;
-    uint64_t satp;
-    struct piece queue[1100];     /* the pieces of the current access (a 4096-byte modify: 1024 + 1024) */
-    unsigned nqueue, taken;
-    uint64_t accesses, total;     /* issued so far; in the file (the first pass) */
-};
 
 static uint64_t hash64(uint64_t x)
 {
@@ -45,7 +29,7 @@ static uint64_t hash64(uint64_t x)
 }
 
 /* Adds a VPN to the set; returns -1 when memory is short. */
-static int add_page(struct tr *w, uint64_t vpn)
+static int add_page(struct vm_trace_proc *w, uint64_t vpn)
 {
     if ((w->npages + 1) * 2 > w->cap) {
         uint64_t ncap = w->cap ? w->cap * 2 : 4096, *old = w->pages, ocap = w->cap;
@@ -71,131 +55,132 @@ static int add_page(struct tr *w, uint64_t vpn)
     }
 }
 
-static uint64_t va_limit(const struct vm_config *cfg)
+uint64_t vm_trace_va_limit(const struct vm_config *cfg)
 {
     return cfg->mode == VM_MODE_SV39 ? 1ull << 38 : cfg->mode == VM_MODE_SV32 ? 1ull << 32 : cfg->mem_size;
 }
 
-static void destroy_one(struct tr *w)
+void vm_trace_proc_free(struct vm_trace_proc *w)
 {
     if (!w)
         return;
     if (w->t)
         vm_trace_close(w->t);
     free(w->pages);
+    free(w->future);
     free(w->path);
     free(w);
 }
 
-/* First pass: every touched page, and the addresses checked against the scheme's range. */
-static void *create_trace(const struct vm_config *cfg, uint64_t seed, const char *path, char *err, size_t errlen)
+/* Appends the page of an access to the future (OPT's knowledge of the whole reference string). */
+static int add_future(struct vm_trace_proc *w, uint64_t vpn)
 {
-    struct tr *w = calloc(1, sizeof *w);
+    if (w->nfuture == w->future_cap) {
+        size_t cap = w->future_cap ? 2 * w->future_cap : 4096;
+        uint64_t *n = realloc(w->future, cap * sizeof *n);
+        if (!n)
+            return -1;
+        w->future = n;
+        w->future_cap = cap;
+    }
+    w->future[w->nfuture++] = vpn;
+    return 0;
+}
+
+/* First pass: the addresses checked against the scheme's range, every touched page (and the future). */
+static int first_pass(struct vm_trace_proc *w, const struct vm_config *cfg, bool want_future, char *err,
+                      size_t errlen)
+{
+    struct vm_trace *t = vm_trace_open(w->path, VM_TRACE_AUTO, err, errlen);
+    if (!t)
+        return -1;
+    struct vm_trace_access a;
+    int rc;
+    uint64_t limit = vm_trace_va_limit(cfg), n = 0;
+    while ((rc = vm_trace_next(t, &a, err, errlen)) == 1) {
+        n++;
+        if (a.addr >= limit || a.addr + a.size > limit) {
+            snprintf(err, errlen, "%s:%llu: address %#llx is outside the %s range (below %#llx)", w->path,
+                     (unsigned long long)a.line, (unsigned long long)a.addr,
+                     cfg->mode == VM_MODE_SV39 ? "Sv39 user" : cfg->mode == VM_MODE_SV32 ? "Sv32" : "physical memory",
+                     (unsigned long long)limit);
+            rc = -1;
+            break;
+        }
+        for (uint64_t p = a.addr >> 12; p <= (a.addr + a.size - 1) >> 12; p++)
+            if (add_page(w, p)) {
+                snprintf(err, errlen, "out of memory");
+                rc = -1;
+                break;
+            }
+        if (rc == 1 && want_future && add_future(w, a.addr >> 12)) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+        }
+        if (rc < 0)
+            break;
+    }
+    vm_trace_close(t);
+    if (rc < 0)
+        return -1;
+    w->total = n;
+    if (!n) {   /* nothing to replay: almost surely the wrong file or a trace made without data lines */
+        snprintf(err, errlen, "%s: no data accesses in the trace (Lackey writes them with --trace-mem=yes; "
+                 "instruction lines are not data accesses)", w->path);
+        return -1;
+    }
+    return 0;
+}
+
+struct vm_trace_proc *vm_trace_proc_open(const char *path, const struct vm_config *cfg, bool want_future, char *err,
+                                         size_t errlen)
+{
+    struct vm_trace_proc *w = calloc(1, sizeof *w);
     if (!w || !(w->path = malloc(strlen(path) + 1))) {
         free(w);
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
     strcpy(w->path, path);
-    w->cfg = *cfg;
-    w->seed = seed;
-    struct vm_trace *t = vm_trace_open(path, VM_TRACE_AUTO, err, errlen);
-    if (!t)
-        goto fail;
-    struct vm_trace_access a;
-    int rc;
-    uint64_t limit = va_limit(cfg), n = 0;
-    while ((rc = vm_trace_next(t, &a, err, errlen)) == 1) {
-        n++;
-        if (a.addr >= limit || a.addr + a.size > limit) {
-            snprintf(err, errlen, "%s:%llu: address %#llx is outside the %s range (below %#llx)", path,
-                     (unsigned long long)a.line, (unsigned long long)a.addr,
-                     cfg->mode == VM_MODE_SV39 ? "Sv39 user" : cfg->mode == VM_MODE_SV32 ? "Sv32" : "physical memory",
-                     (unsigned long long)limit);
-            vm_trace_close(t);
-            goto fail;
-        }
-        for (uint64_t p = a.addr >> 12; p <= (a.addr + a.size - 1) >> 12; p++)
-            if (add_page(w, p)) {
-                snprintf(err, errlen, "out of memory");
-                vm_trace_close(t);
-                goto fail;
-            }
-    }
-    vm_trace_close(t);
-    if (rc < 0)
-        goto fail;
-    w->total = n;
-    if (!n) {   /* nothing to replay: almost surely the wrong file or a trace made without data lines */
-        snprintf(err, errlen, "%s: no data accesses in the trace (Lackey writes them with --trace-mem=yes; "
-                 "instruction lines are not data accesses)", path);
-        goto fail;
+    if (first_pass(w, cfg, want_future, err, errlen) || !(w->t = vm_trace_open(path, VM_TRACE_AUTO, err, errlen))) {
+        vm_trace_proc_free(w);
+        return NULL;
     }
     return w;
-fail:
-    destroy_one(w);
-    return NULL;
-}
-
-static int build_one(struct tr *w, unsigned index, struct vm_image *img, char *err, size_t errlen)
-{
-    bool bare = w->cfg.mode == VM_MODE_BARE;
-    uint64_t root = 0;
-    if (!bare && !(root = vm_image_alloc_page(img)))
-        goto full;
-    unsigned flags = (1u << VM_PTE_R) | (1u << VM_PTE_W) | (1u << VM_PTE_U) | (1u << VM_PTE_A) | (1u << VM_PTE_D);
-    for (uint64_t i = 0; i < w->cap && !bare; i++) {
-        if (!w->pages[i])
-            continue;
-        uint64_t frame = vm_image_alloc_page(img);
-        if (!frame || vm_image_map(img, root, (w->pages[i] - 1) << 12, 0, frame, flags))
-            goto full;
-    }
-    unsigned mode = bare ? VM_SATP_MODE_BARE : w->cfg.mode == VM_MODE_SV32 ? VM_SATP_MODE_SV32 : VM_SATP_MODE_SV39;
-    w->satp = vm_satp(mode, index + 1, root);
-    w->nboot = vm_boot_actions(&w->cfg, w->seed + index, 0, w->satp, w->boot);
-    if (!(w->t = vm_trace_open(w->path, VM_TRACE_AUTO, err, errlen)))
-        return -1;
-    return 0;
-full:
-    snprintf(err, errlen, "%s: the %llu pages it touches do not fit in mem.size=%llu", w->path,
-             (unsigned long long)w->npages, (unsigned long long)w->cfg.mem_size);
-    return -1;
 }
 
 /* Splits [addr, addr + size) into naturally aligned pieces of at most 8 bytes. */
-static void split(struct tr *w, uint8_t op, uint64_t addr, uint32_t size, bool first)
+static void split(struct vm_trace_proc *w, uint8_t op, uint64_t addr, uint32_t size, bool first)
 {
     uint64_t end = addr + size;
     while (addr < end) {
         unsigned s = 3;
         while (s && ((addr & ((1u << s) - 1)) || addr + (1u << s) > end))
             s--;
-        w->queue[w->nqueue++] = (struct piece){op, (uint8_t)s, (uint8_t)!first, addr};
+        w->queue[w->nqueue++] = (struct vm_trace_piece){op, (uint8_t)s, (uint8_t)!first, addr};
         first = false;
         addr += 1u << s;
     }
 }
 
-/* The trace's next action; false once it has no more (and no piece of an access is left). */
-static bool next_one(struct tr *w, struct vm_action *a)
+bool vm_trace_proc_next(struct vm_trace_proc *w, struct vm_action *a)
 {
-    if (w->booted < w->nboot) {
-        *a = w->boot[w->booted++];
-        return true;
-    }
     if (w->taken == w->nqueue) {
         struct vm_trace_access t;
         char err[256];
         w->taken = w->nqueue = 0;
-        if (!w->t || vm_trace_next(w->t, &t, err, sizeof err) != 1)
+        if (!w->t || vm_trace_next(w->t, &t, err, sizeof err) != 1) {
+            if (w->t)
+                vm_trace_close(w->t);
+            w->t = NULL;
             return false;
+        }
         w->accesses++;
         split(w, t.kind == VM_TRACE_STORE ? VM_OP_STORE : VM_OP_LOAD, t.addr, t.size, true);
         if (t.kind == VM_TRACE_MODIFY)
             split(w, VM_OP_STORE, t.addr, t.size, false);
     }
-    const struct piece *p = &w->queue[w->taken++];
+    const struct vm_trace_piece *p = &w->queue[w->taken++];
     memset(a, 0, sizeof *a);
     a->kind = VM_ACT_REQ;
     a->op = p->op;
@@ -206,8 +191,58 @@ static bool next_one(struct tr *w, struct vm_action *a)
     return true;
 }
 
+/* ---------------------------------------------------------------- trace.paging=premapped */
+
+#define TRACE_SLICE 10000   /* accesses per time slice when traces share a core */
+
+/* A premapped trace process: its source and how it boots its core or is switched to. */
+struct tr {
+    struct vm_trace_proc *src;
+    struct vm_action boot[4];
+    unsigned nboot, booted;
+    uint64_t satp;
+};
+
+static int build_one(const struct vm_config *cfg, uint64_t seed, struct tr *w, unsigned index, struct vm_image *img,
+                     char *err, size_t errlen)
+{
+    bool bare = cfg->mode == VM_MODE_BARE;
+    uint64_t root = 0;
+    const struct vm_trace_proc *src = w->src;
+    if (!bare && !(root = vm_image_alloc_page(img)))
+        goto full;
+    unsigned flags = (1u << VM_PTE_R) | (1u << VM_PTE_W) | (1u << VM_PTE_U) | (1u << VM_PTE_A) | (1u << VM_PTE_D);
+    for (uint64_t i = 0; i < src->cap && !bare; i++) {
+        if (!src->pages[i])
+            continue;
+        uint64_t frame = vm_image_alloc_page(img);
+        if (!frame || vm_image_map(img, root, (src->pages[i] - 1) << 12, 0, frame, flags))
+            goto full;
+    }
+    unsigned mode = bare ? VM_SATP_MODE_BARE : cfg->mode == VM_MODE_SV32 ? VM_SATP_MODE_SV32 : VM_SATP_MODE_SV39;
+    w->satp = vm_satp(mode, index + 1, root);
+    w->nboot = vm_boot_actions(cfg, seed + index, 0, w->satp, w->boot);
+    return 0;
+full:
+    snprintf(err, errlen, "%s: the %llu pages it touches do not fit in mem.size=%llu", src->path,
+             (unsigned long long)src->npages, (unsigned long long)cfg->mem_size);
+    return -1;
+}
+
+/* The trace's next action (its core's boot sequence first); false once it has no more. */
+static bool next_one(struct tr *w, struct vm_action *a)
+{
+    if (w->booted < w->nboot) {
+        *a = w->boot[w->booted++];
+        return true;
+    }
+    return vm_trace_proc_next(w->src, a);
+}
+
 /* The processes: trace i on core i mod cores; a core runs its traces round-robin. */
 struct traces {
+    struct vm_config cfg;
+    uint64_t seed;
     unsigned n, cores;
     struct tr *p[VM_MAX_TRACES];
     struct {
@@ -221,8 +256,10 @@ struct traces {
 static void destroy(void *st)
 {
     struct traces *t = st;
-    for (unsigned i = 0; t && i < t->n; i++)
-        destroy_one(t->p[i]);
+    for (unsigned i = 0; t && i < t->n; i++) {
+        vm_trace_proc_free(t->p[i]->src);
+        free(t->p[i]);
+    }
     free(t);
 }
 
@@ -230,7 +267,7 @@ static int build(void *st, struct vm_image *img, char *err, size_t errlen)
 {
     struct traces *t = st;
     for (unsigned i = 0; i < t->n; i++)
-        if (build_one(t->p[i], i, img, err, errlen))
+        if (build_one(&t->cfg, t->seed, t->p[i], i, img, err, errlen))
             return -1;
     return 0;
 }
@@ -241,7 +278,7 @@ static unsigned next_alive(const struct traces *t, unsigned from)
     for (unsigned i = from + t->cores;; i += t->cores) {
         if (i >= t->n)
             i %= t->cores;
-        if (i == from || t->p[i]->t)
+        if (i == from || t->p[i]->src->t)
             return i;
     }
 }
@@ -252,7 +289,7 @@ static void switch_to(struct traces *t, unsigned core, unsigned to, struct vm_ac
 {
     struct tr *w = t->p[to];
     t->core[core].cur = to;
-    t->core[core].slice_end = w->accesses + TRACE_SLICE;
+    t->core[core].slice_end = w->src->accesses + TRACE_SLICE;
     t->switches++;
     *a = (struct vm_action){.kind = VM_ACT_CSR, .csr = VM_CSR_SATP, .value = w->satp};
     w->booted = w->nboot;   /* only the core's first trace boots it */
@@ -268,10 +305,10 @@ static void next(void *st, unsigned core, struct vm_action *a)
     }
     unsigned cur = t->core[core].cur;
     struct tr *w = t->p[cur];
-    bool between = w->booted == w->nboot && w->taken == w->nqueue;   /* at an access boundary */
-    if (between && w->accesses >= t->core[core].slice_end) {
+    bool between = w->booted == w->nboot && vm_trace_proc_at_boundary(w->src);
+    if (between && w->src->accesses >= t->core[core].slice_end) {
         unsigned to = next_alive(t, cur);
-        t->core[core].slice_end = w->accesses + TRACE_SLICE;
+        t->core[core].slice_end = w->src->accesses + TRACE_SLICE;
         if (to != cur) {
             switch_to(t, core, to, a);
             return;
@@ -279,8 +316,6 @@ static void next(void *st, unsigned core, struct vm_action *a)
     }
     if (next_one(w, a))
         return;
-    vm_trace_close(w->t);   /* ended: the core goes to its next trace with accesses left */
-    w->t = NULL;
     unsigned to = next_alive(t, cur);
     if (to == cur) {
         t->core[core].ended = true;
@@ -300,7 +335,8 @@ static void report(void *st, FILE *f)
             t->n < t->cores ? t->n : t->cores, (unsigned long long)(t->switches), TRACE_SLICE);
     for (unsigned i = 0; i < t->n; i++)
         fprintf(f, "  trace %u  core %u  ASID %u  %llu accesses, %llu pages  %s\n", i, i % t->cores, i + 1,
-                (unsigned long long)t->p[i]->accesses, (unsigned long long)t->p[i]->npages, t->p[i]->path);
+                (unsigned long long)t->p[i]->src->accesses, (unsigned long long)t->p[i]->src->npages,
+                t->p[i]->src->path);
 }
 
 static void progress(void *st, uint64_t *done, uint64_t *total)
@@ -308,8 +344,8 @@ static void progress(void *st, uint64_t *done, uint64_t *total)
     const struct traces *t = st;
     *done = *total = 0;
     for (unsigned i = 0; i < t->n; i++) {
-        *done += t->p[i]->accesses;
-        *total += t->p[i]->total;
+        *done += t->p[i]->src->accesses;
+        *total += t->p[i]->src->total;
     }
 }
 
@@ -343,13 +379,21 @@ void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char 
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
+    t->cfg = *cfg;
+    t->seed = seed;
     t->cores = cfg->cores;
     for (unsigned i = 0; i < n; i++) {
-        if (!(t->p[i] = create_trace(cfg, seed, paths[i], err, errlen))) {
+        struct tr *w = calloc(1, sizeof *w);
+        if (!w) {
+            snprintf(err, errlen, "out of memory");
             destroy(t);
             return NULL;
         }
-        t->n = i + 1;
+        t->p[t->n++] = w;
+        if (!(w->src = vm_trace_proc_open(paths[i], cfg, false, err, errlen))) {
+            destroy(t);
+            return NULL;
+        }
     }
     for (unsigned c = 0; c < t->cores && c < n; c++) {
         t->core[c].cur = c;

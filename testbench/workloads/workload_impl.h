@@ -3,6 +3,7 @@
 #define VM_WORKLOAD_IMPL_H
 
 #include <stdbool.h>
+#include <vmcosim/trace.h>
 #include <vmcosim/workload.h>
 
 enum vm_action_kind {
@@ -69,6 +70,34 @@ unsigned vm_boot_actions(const struct vm_config *cfg, uint64_t seed, unsigned st
 
 extern const struct vm_workload_ops vm_wl_seq, vm_wl_stride, vm_wl_random, vm_wl_trace, vm_wl_coherence, vm_wl_litmus,
     vm_wl_refs, vm_wl_fork_cow, vm_wl_shared, vm_wl_lazy, vm_wl_thrash, vm_wl_hotcold, vm_wl_matmul;
+/* A real program's trace as one process's stream of port requests (wl_trace.c). Opening makes a first
+ * pass: every address checked against the scheme's range (file:line otherwise), the accesses counted, the
+ * touched pages collected (and with want_future the page of every access, for OPT). */
+struct vm_trace_piece {
+    uint8_t op, size, cont;
+    uint64_t addr;
+};
+struct vm_trace_proc {
+    char *path;
+    struct vm_trace *t;              /* the replay reader; NULL once the trace has ended */
+    uint64_t *pages;                 /* open-addressing set of touched VPNs (0 = empty; VPN + 1 stored) */
+    uint64_t cap, npages;
+    uint64_t *future;                /* want_future: the VPN of every access, in order */
+    size_t nfuture, future_cap;
+    struct vm_trace_piece queue[1100];   /* the pieces of the current access (a 4096-byte modify: 1024 + 1024) */
+    unsigned nqueue, taken;
+    uint64_t accesses, total;        /* accesses begun so far; in the file */
+};
+struct vm_trace_proc *vm_trace_proc_open(const char *path, const struct vm_config *cfg, bool want_future, char *err,
+                                         size_t errlen);
+void vm_trace_proc_free(struct vm_trace_proc *p);
+/* The next piece as a VM_ACT_REQ (req_cont on the pieces after an access's first); false at the end. */
+bool vm_trace_proc_next(struct vm_trace_proc *p, struct vm_action *a);
+/* True when no piece of the current access is left (a context switch may come here). */
+static inline bool vm_trace_proc_at_boundary(const struct vm_trace_proc *p) { return p->taken == p->nqueue; }
+/* The end of the user virtual range of the configured scheme (bare: physical memory). */
+uint64_t vm_trace_va_limit(const struct vm_config *cfg);
+
 void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char *const *paths, unsigned n, char *err,
                          size_t errlen);
 
