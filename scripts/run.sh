@@ -2,8 +2,9 @@
 # The main job: set up and build, then a 2-core lockstep session (RTL and C model compared every cycle):
 #   1. real programs: Valgrind Lackey traces of three programs captured now (build/oracle_prog, sort, ls),
 #      replayed as three processes on two cores (two of them time-sliced on core 0), with waves;
-#   2. the firmware kernel: fork with copy-on-write (fork-cow), a producer and a consumer on a shared
-#      segment (shared:1), and Belady's string under FIFO with 3 frames (demand paging and swapping).
+#   2. the same programs under the firmware kernel (trace.paging=demand) with 40 resident pages each;
+#   3. the kernel's own workloads: fork with copy-on-write (fork-cow), a producer and a consumer on a
+#      shared segment (shared:1), and Belady's string under FIFO with 3 frames.
 # Each run prints its summary; the end lists where the statistics (JSON), the waves (FST) and a PNG of them
 # went. With arguments, runs "build/vmcosim ARGS..." instead.
 set -euo pipefail
@@ -37,6 +38,11 @@ vmcosim --trace "$out/oracle_prog.lackey" --trace "$out/sort.lackey" --trace "$o
   --max-cycles 1000000000 --waves "$out/traces.fst" --waves-from 0 --waves-to 20000 \
   --stats-json "$out/traces.json"
 
+section "the same three programs under the kernel: demand paging, 40 resident pages each (clock), swapping"
+vmcosim --trace "$out/oracle_prog.lackey" --trace "$out/sort.lackey" --trace "$out/ls.lackey" \
+  --set trace.paging=demand --set vm.frames=40 --set vm.policy=clock --max-cycles 1000000000 \
+  --stats-json "$out/traces-demand.json"
+
 section "the kernel: fork with copy-on-write (a parent, two children, a grandchild)"
 vmcosim --workload fork-cow --stats-json "$out/fork-cow.json"
 
@@ -50,7 +56,7 @@ vmcosim --workload refs:1,2,3,4,1,2,5,1,2,3,4,5 --set vm.frames=3 --set vm.polic
 section "outputs"
 bash "$root/scripts/waves.sh" --png "$out/traces.fst" mmu "$out/traces_mmu.png" 0 400 > /dev/null
 cat <<EOF
-  statistics (JSON, GUIDE §5):  $out/{traces,fork-cow,shared,refs}.json
+  statistics (JSON, GUIDE §5):  $out/{traces,traces-demand,fork-cow,shared,refs}.json
   waves (FST, cycles 0..20000): $out/traces.fst
       open them:                scripts/waves.sh $out/traces.fst [mmu|cache|bus|all][:CORE]
       a PNG of the MMU view:    $out/traces_mmu.png

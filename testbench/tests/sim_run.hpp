@@ -34,7 +34,20 @@ struct SimRun {
         vm_config_defaults(&cfg);
         for (const auto &s : sets)
             EXPECT_EQ(0, vm_config_set_pair(&cfg, s.c_str(), err, sizeof err)) << err;
-        wl = vm_workload_new(workload, &cfg, seed, err, sizeof err);
+        if (workload[0] == '@') {   // "@PATH,PATH...": traces (--trace PATH ...) instead of a workload
+            std::vector<std::string> paths;
+            for (std::string rest = workload + 1; !rest.empty();) {
+                size_t comma = rest.find(',');
+                paths.push_back(rest.substr(0, comma));
+                rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+            }
+            std::vector<const char *> argv;
+            for (const auto &p : paths)
+                argv.push_back(p.c_str());
+            wl = vm_workload_new_traces(argv.data(), (unsigned)argv.size(), &cfg, seed, err, sizeof err);
+        } else {
+            wl = vm_workload_new(workload, &cfg, seed, err, sizeof err);
+        }
         EXPECT_NE(nullptr, wl) << err;
         EXPECT_EQ(0, vm_image_init(&img, cfg.mem_size, cfg.mode == VM_MODE_SV32, 1));
         if (wl)

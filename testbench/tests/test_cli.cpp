@@ -130,6 +130,8 @@ TEST(Cli, UsageErrorsExitTwo)
         {"run --workload hotcold:0", "hotcold:ROUNDS: ROUNDS must be a number from 1 to 1000000000, got '0'"},
         {"run --workload thrash:x", "thrash:ROUNDS: ROUNDS must be a number from 1 to 1000000000, got 'x'"},
         {"run --workload fork-cow:2", "workload fork-cow takes no argument"},
+        {"run --workload seq --set trace.paging=lazy", "invalid value 'lazy' for trace.paging: allowed: premapped, demand"},
+        {"run --trace " VMCOSIM_BIN " --set trace.paging=demand", "binary content"},
         // the open-row DRAM timing keys
         {"run --workload seq --set mem.row=closed", "invalid value 'closed' for mem.row: allowed: off, open"},
         {"run --workload seq --set mem.row=", "invalid value '' for mem.row: allowed: off, open"},
@@ -778,6 +780,33 @@ TEST(Cli, GzipTracesReplayAsThePlainFile)
     EXPECT_TRUE(contains(c.out, bad + ":")) << c.out;
     for (const std::string &p : {plain, gz, bad, json_plain, json_gz})
         std::remove(p.c_str());
+}
+
+TEST(Cli, DemandPagedTracesNeedTheKernelsSystem)
+{
+    std::string a = tmp_path("dp.lackey");
+    write_file(a, " S 10000000,8\n L 10001000,8\n");
+    Result bare = vmcosim("run --trace " + a + " --set trace.paging=demand --set vm.mode=bare");
+    EXPECT_EQ(2, bare.status);
+    EXPECT_TRUE(contains(bare.out, "trace.paging=demand needs a translated scheme")) << bare.out;
+    Result flat = vmcosim("run --trace " + a + " --set trace.paging=demand --set l1.size=0");
+    EXPECT_EQ(2, flat.status);
+    EXPECT_TRUE(contains(flat.out, "trace.paging=demand runs under the kernel, which needs the system top")) << flat.out;
+    std::string many = "run --set trace.paging=demand --engine model";
+    for (int i = 0; i < 17; i++)
+        many += " --trace " + a;
+    Result r = vmcosim(many);
+    EXPECT_EQ(2, r.status);
+    EXPECT_TRUE(contains(r.out, "17 traces: trace.paging=demand runs 1 to 16 processes")) << r.out;
+    // both pages fault once (a zero-filled frame for the store, the zero page for the load)
+    std::string json = tmp_path("dp.json");
+    Result ok = vmcosim("run --trace " + a + " --set trace.paging=demand --stats-json " + json);
+    ASSERT_EQ(0, ok.status) << ok.out;
+    EXPECT_EQ(2u, json_u64(slurp(json), "page_faults"));
+    EXPECT_EQ(1u, json_u64(slurp(json), "zero_fills"));
+    EXPECT_TRUE(contains(ok.out, "trace 0  2 of 2 accesses, 2 pages")) << ok.out;
+    std::remove(a.c_str());
+    std::remove(json.c_str());
 }
 
 TEST(Cli, TraceCountLimits)

@@ -4,7 +4,11 @@
 // integrity, OOM, segmentation faults, the free-frame census).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <random>
@@ -903,6 +907,96 @@ TEST(KernelWorkloads, HotcoldAndMatmulRunToTheirEnd)
         // in each of the 6 faults
         EXPECT_EQ((2u * 32 * 32 * 32 + 3u * 32 * 32 + 6u * 3) * procs, m.res.total.loads);
     }
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ traces under the kernel (trace.paging=demand)
+
+namespace {
+
+std::string kernel_tmp(const std::string &name)
+{
+    return std::string(::testing::TempDir()) + "vmcosim_kernel_" + std::to_string(getpid()) + "_" + name;
+}
+
+// A Lackey trace storing 8 bytes to each listed page in turn (an offset that varies within the page).
+std::string store_trace(const std::string &name, const std::vector<uint64_t> &pages)
+{
+    std::string path = kernel_tmp(name);
+    FILE *f = fopen(path.c_str(), "w");
+    for (size_t i = 0; i < pages.size(); i++)
+        fprintf(f, " S %llx,8\n", (unsigned long long)(((0x100 + pages[i]) << 12) + 8 * (i % 512)));
+    fclose(f);
+    return path;
+}
+
+TEST(KernelTraces, DemandPagedTraceFaultsEqualTheOracle)
+{
+    // a trace is a process like refs: its page faults under fifo, lru and opt equal the independent oracle's
+    uint64_t seed = 20261201;
+    std::printf("seed %llu\n", (unsigned long long)seed);
+    std::mt19937_64 rng(seed);
+    std::vector<uint64_t> pages;
+    for (int i = 0; i < 600; i++)   // a drifting hot set over 14 pages: hits and faults both
+        pages.push_back((rng() % 6 + (uint64_t)i / 75) % 14);
+    std::string path = store_trace("oracle.lackey", pages);
+    for (const char *policy : {"fifo", "lru", "opt"})
+        for (unsigned frames : {3u, 5u, 8u}) {
+            KernelRun k = run_kernel("@" + path, {"trace.paging=demand", "mem.size=1M",
+                                                  "vm.frames=" + std::to_string(frames),
+                                                  std::string("vm.policy=") + policy}, VM_ENGINE_MODEL);
+            EXPECT_EQ(oracle_faults(pages, frames, policy), k.vm.page_faults) << policy << " frames " << frames;
+        }
+    // and in lockstep, on 2 cores with a second trace sharing the machine
+    std::string other = store_trace("other.lackey", std::vector<uint64_t>(pages.rbegin(), pages.rend()));
+    KernelRun k = run_kernel("@" + path + "," + other, {"trace.paging=demand", "mem.size=1M", "cores=2",
+                                                        "vm.frames=5", "vm.policy=lru"}, VM_ENGINE_LOCKSTEP);
+    std::vector<uint64_t> rev(pages.rbegin(), pages.rend());
+    EXPECT_EQ(oracle_faults(pages, 5, "lru") + oracle_faults(rev, 5, "lru"), k.vm.page_faults);
+    EXPECT_GT(k.vm.swap_outs, 0u);
+    EXPECT_NE(std::string::npos, k.report.find("every frame and swap slot returned")) << k.report;
+    std::remove(path.c_str());
+    std::remove(other.c_str());
+}
+
+// The distinct pages of a Lackey trace's data accesses (both pages of one that spans two).
+std::set<uint64_t> lackey_pages(const std::string &path)
+{
+    std::set<uint64_t> pages;
+    FILE *f = fopen(path.c_str(), "r");
+    char line[256], kind;
+    unsigned long long addr;
+    unsigned size;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, " %c %llx,%u", &kind, &addr, &size) == 3 && line[0] == ' ' && strchr("LSM", kind))
+            for (uint64_t p = addr >> 12; p <= (addr + size - 1) >> 12; p++)
+                pages.insert(p);
+    if (f)
+        fclose(f);
+    return pages;
+}
+
+TEST(KernelTraces, ARealProgramIsDemandPagedAndSwapsUnderABudget)
+{
+    // a real program traced now (the dynamic loader and libc starting /bin/true)
+    std::string path = kernel_tmp("true.lackey");
+    std::string cmd = "valgrind --tool=lackey --trace-mem=yes --log-file=" + path + " /bin/true > /dev/null 2>&1";
+    ASSERT_EQ(0, std::system(cmd.c_str()));
+    std::set<uint64_t> pages = lackey_pages(path);
+    ASSERT_GT(pages.size(), 20u);
+    // without a budget every page the program touches faults exactly once (a zero page or a zeroed frame)
+    KernelRun all = run_kernel("@" + path, {"trace.paging=demand"}, VM_ENGINE_LOCKSTEP);
+    EXPECT_EQ(pages.size(), all.vm.page_faults);
+    EXPECT_EQ(0u, all.vm.swap_outs);
+    // with 8 frames the program swaps, in lockstep, and every frame and slot comes back at its exit
+    KernelRun few = run_kernel("@" + path, {"trace.paging=demand", "vm.frames=8", "vm.policy=clock"},
+                               VM_ENGINE_LOCKSTEP);
+    EXPECT_GT(few.vm.swap_outs, 0u);
+    EXPECT_GT(few.vm.swap_ins, 0u);
+    EXPECT_GT(few.vm.page_faults, pages.size());
+    EXPECT_NE(std::string::npos, few.report.find("every frame and swap slot returned")) << few.report;
+    std::remove(path.c_str());
 }
 
 }  // namespace

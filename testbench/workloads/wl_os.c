@@ -13,6 +13,9 @@
  *            write some pages and read all of them (each must see its own writes and the fork-time values,
  *            never another's), on every core, time-sliced.
  * shared     a producer and a consumer process on a shared segment (counters).
+ * traces     (trace.paging=demand) a process per real program's trace, its whole user range one anonymous
+ *            region: every page comes by demand paging, and vm.frames, vm.policy and swap apply; values
+ *            are checked by the lockstep shadow of memory, not here.
  *
  * Kernel entries are serialised (one core in the kernel at a time) and a core enters only when no other
  * core has a request in flight; while one waits to enter, the others issue nothing new (kernel.h). */
@@ -33,6 +36,7 @@
 #define MAX_SCRIPTS 4
 #define MAX_PROCS 16
 #define SLICE 32                 /* accesses per time slice */
+#define TRACE_SLICE 10000        /* the same for traces (as trace.paging=premapped) */
 #define FORK_PAGES 16
 #define FORK_BASE 0x40000000ull
 #define SHM_VA 0x60000000ull
@@ -65,6 +69,9 @@ struct kv {
 
 struct uproc {
     struct fw_proc *kp;
+    struct vm_trace_proc *src;   /* a trace process: its accesses (else its script's steps) */
+    struct vm_action piece;      /* the trace's piece being issued (retried after a fault) */
+    bool have_piece;
     unsigned script;
     size_t pc;
     uint64_t round;     /* rounds of its script's repeated part completed */
@@ -103,6 +110,9 @@ struct os {
     bool opt_future;             /* give the root process its future (refs) */
     uint64_t rounds;             /* looping scripts: rounds each process runs (0: until --max-cycles) */
     unsigned run_cores;          /* cores that run processes */
+    unsigned slice_len;          /* accesses per time slice */
+    struct vm_trace_proc *traces[MAX_PROCS];   /* trace.paging=demand: process i replays traces[i] */
+    unsigned ntraces;
     struct uproc procs[MAX_PROCS];
     unsigned nprocs;
     unsigned ready[MAX_PROCS], ready_head, ready_n;
@@ -236,11 +246,16 @@ static int boot(struct os *o, unsigned core)
     if (o->shm_pages && !shm)
         return -1;
     for (unsigned i = 0; i < o->initial; i++) {
-        int q = proc_new(o, i);
+        int q = proc_new(o, o->ntraces ? 0 : i);
         if (q < 0 || !(o->procs[q].kp = fw_proc_create(o->kernel, core)) ||
             fw_proc_add_region(o->procs[q].kp, o->region_va, o->region_len, true) ||
             (shm && fw_shm_attach(o->kernel, o->procs[q].kp, shm, SHM_VA)))
             return -1;
+        if (o->ntraces) {   /* a trace: OPT gets the page of its every access */
+            struct vm_trace_proc *src = o->procs[q].src = o->traces[i];
+            if (src->nfuture && fw_proc_set_future(o->procs[q].kp, src->future, src->nfuture))
+                return -1;
+        }
         ready_push(o, (unsigned)q);
     }
     if (shm)
@@ -416,10 +431,20 @@ static void next_user(struct os *o, unsigned core, struct vm_action *a)
     struct uproc *u = &o->procs[p];
     if (o->inflight[core] || other_pending(o, core))
         return;
-    if (u->slice >= SLICE && o->ready_n) {   /* time slice over: the next ready process gets the core */
+    bool boundary = !u->src || (!u->have_piece && vm_trace_proc_at_boundary(u->src));
+    if (u->slice >= o->slice_len && o->ready_n && boundary) {   /* slice over: the next ready process runs */
         ready_push(o, p);
         o->running[core] = -1;
         o->mode[core] = MODE_IDLE;
+        return;
+    }
+    if (u->src) {
+        if (!u->have_piece && !(u->have_piece = vm_trace_proc_next(u->src, &u->piece))) {
+            request(o, core, JOB_EXIT, p, 0, 0);   /* the trace has ended */
+            return;
+        }
+        *a = u->piece;
+        o->inflight[core] = true;
         return;
     }
     const struct script *s = &o->scripts[u->script];
@@ -513,11 +538,19 @@ static void response(void *st, unsigned core, const struct vm_core_obs *r)
         return;
     unsigned p = (unsigned)o->running[core];
     struct uproc *u = &o->procs[p];
-    const struct step *s = &o->scripts[u->script].steps[u->pc];
     if (r->resp_fault) {   /* a trap: the kernel handles it on this core, then the access is retried */
         request(o, core, JOB_TRAP, p, r->resp_cause, r->resp_tval);
         return;
     }
+    if (u->src) {   /* a trace's piece done; an access counts once, at its first piece */
+        u->have_piece = false;
+        if (!u->piece.cont) {
+            fw_proc_accessed(o->kernel, u->kp, u->piece.addr);
+            u->slice++;
+        }
+        return;
+    }
+    const struct step *s = &o->scripts[u->script].steps[u->pc];
     if (s->kind == ST_SSTORE || s->kind == ST_SLOAD) {
         unsigned w = (unsigned)((s->va - SHM_VA) / 8 % SHM_WORDS);
         uint64_t v = s->kind == ST_SLOAD ? r->resp_rdata : o->stored[core];
@@ -570,6 +603,8 @@ static void destroy(void *st)
         free(o->scripts[i].steps);
     for (unsigned i = 0; i < o->nprocs; i++)
         free(o->procs[i].vals);
+    for (unsigned i = 0; i < o->ntraces; i++)
+        vm_trace_proc_free(o->traces[i]);
     if (o->file_path[0])
         remove(o->file_path);
     free(o);
@@ -593,6 +628,7 @@ static struct os *os_new(const struct vm_config *cfg, uint64_t seed, const char 
     o->cfg = *cfg;
     o->seed = seed;
     o->run_cores = cfg->cores;
+    o->slice_len = SLICE;
     for (unsigned c = 0; c < VM_MAX_CORES; c++)
         o->running[c] = -1;
     o->expect_kill_step = SIZE_MAX;
@@ -977,11 +1013,14 @@ static void report(void *st, FILE *f)
     struct os *o = st;
     if (o->kill_report[0])
         fprintf(f, "kernel: killed: %s\n", o->kill_report);
-    if (all_done(o))
+    if (all_done(o) && o->ntraces)   /* a trace's values: checked by the lockstep shadow of memory */
+        fprintf(f, "kernel: %u process%s ran and exited (%llu context switches); every frame and swap slot "
+                "returned\n", o->nprocs, o->nprocs == 1 ? "" : "es", (unsigned long long)o->switches);
+    else if (all_done(o))
         fprintf(f, "kernel: %u process%s ran and exited (%llu context switches); %llu loads checked against the "
                 "process's own stores, %llu stored words read back intact at exit; every frame and swap slot "
-                "returned\n", o->nprocs, o->nprocs == 1 ? "" : "es", (unsigned long long)o->switches, (unsigned long long)o->checked_loads,
-                (unsigned long long)o->verified);
+                "returned\n", o->nprocs, o->nprocs == 1 ? "" : "es", (unsigned long long)o->switches,
+                (unsigned long long)o->checked_loads, (unsigned long long)o->verified);
     else if (o->scripts[0].loops && !o->rounds)
         fprintf(f, "kernel: open-ended: the run ended at --max-cycles with processes running (%u created, %llu "
                 "context switches); %llu loads checked against the process's own stores (NAME:ROUNDS runs a fixed "
@@ -991,6 +1030,24 @@ static void report(void *st, FILE *f)
         fprintf(f, "kernel: the run ended with processes alive (%u created)\n", o->nprocs);
     if (o->fork_failures)
         fprintf(f, "kernel: %llu forks failed (out of memory)\n", (unsigned long long)o->fork_failures);
+    if (o->ntraces)
+        fprintf(f, "traces: %u processes under the kernel, demand-paged (slices of %d accesses)\n", o->ntraces,
+                TRACE_SLICE);
+    for (unsigned i = 0; i < o->ntraces; i++) {
+        const struct vm_trace_proc *t = o->traces[i];
+        fprintf(f, "  trace %u  %llu of %llu accesses, %llu pages  %s\n", i, (unsigned long long)t->accesses,
+                (unsigned long long)t->total, (unsigned long long)t->npages, t->path);
+    }
+}
+
+static void trace_progress(void *st, uint64_t *done, uint64_t *total)
+{
+    const struct os *o = st;
+    *done = *total = 0;
+    for (unsigned i = 0; i < o->ntraces; i++) {
+        *done += o->traces[i]->accesses;
+        *total += o->traces[i]->total;
+    }
 }
 
 static void vm_stats(void *st, struct vm_vm_stats *out)
@@ -1069,3 +1126,39 @@ const struct vm_workload_ops vm_wl_hotcold = OS_WORKLOAD_ROUNDS("hotcold", creat
 const struct vm_workload_ops vm_wl_matmul = OS_WORKLOAD_ROUNDS("matmul", create_matmul,
     "under the kernel: a process per core computing C = A x B on 32 x 32 matrices of 8-byte words "
     "(row-major: B is walked down its columns); ARG = ROUNDS: products computed (default: until --max-cycles)");
+
+/* trace.paging=demand: a process per trace under the kernel, its whole user range one anonymous region. */
+void *vm_wl_os_traces_create(const struct vm_config *cfg, uint64_t seed, const char *const *paths, unsigned n,
+                             char *err, size_t errlen)
+{
+    if (!n || n > MAX_PROCS) {
+        snprintf(err, errlen, "%u traces: trace.paging=demand runs 1 to %d processes", n, MAX_PROCS);
+        return NULL;
+    }
+    struct os *o = os_new(cfg, seed, "trace.paging=demand", err, errlen);
+    if (!o)
+        return NULL;
+    o->nscripts = 1;   /* an empty script 0: trace processes take their accesses from their trace */
+    o->initial = n;
+    o->slice_len = TRACE_SLICE;
+    o->region_va = 0;
+    o->region_len = vm_trace_va_limit(cfg);
+    for (unsigned i = 0; i < n; i++) {
+        if (!(o->traces[i] = vm_trace_proc_open(paths[i], cfg, cfg->vm_policy == FW_POLICY_OPT, err, errlen))) {
+            destroy(o);
+            return NULL;
+        }
+        o->ntraces = i + 1;
+    }
+    if (os_start_kernel(o, err, errlen)) {
+        destroy(o);
+        return NULL;
+    }
+    return o;
+}
+
+const struct vm_workload_ops vm_wl_os_trace = {
+    .name = "trace", .description = "real programs' traces under the kernel (trace.paging=demand)",
+    .create = NULL, .destroy = destroy, .build = build, .next = next, .response = response, .check = check,
+    .report = report, .result = result, .vm_stats = vm_stats, .progress = trace_progress,
+};

@@ -117,9 +117,11 @@ struct vm_workload *vm_workload_new_traces(const char *const *paths, unsigned n,
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    w->ops = &vm_wl_trace;
+    w->ops = cfg->trace_demand ? &vm_wl_os_trace : &vm_wl_trace;
     w->cores = cfg->cores;
-    if (!(w->st = vm_wl_trace_create(cfg, seed, paths, n, err, errlen))) {
+    w->st = cfg->trace_demand ? vm_wl_os_traces_create(cfg, seed, paths, n, err, errlen)
+                              : vm_wl_trace_create(cfg, seed, paths, n, err, errlen);
+    if (!w->st) {
         free(w);
         return NULL;
     }

@@ -98,6 +98,9 @@ static inline bool vm_trace_proc_at_boundary(const struct vm_trace_proc *p) { re
 /* The end of the user virtual range of the configured scheme (bare: physical memory). */
 uint64_t vm_trace_va_limit(const struct vm_config *cfg);
 
+extern const struct vm_workload_ops vm_wl_os_trace;
+void *vm_wl_os_traces_create(const struct vm_config *cfg, uint64_t seed, const char *const *paths, unsigned n,
+                             char *err, size_t errlen);
 void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char *const *paths, unsigned n, char *err,
                          size_t errlen);
 
