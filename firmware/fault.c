@@ -21,9 +21,13 @@ void proc_kill(struct fw_proc *p, const char *fmt, ...)
 
 struct vpage *vpage_find(struct fw_proc *p, uint64_t vpn)
 {
+    if (p->find_hint < p->npages && p->pages[p->find_hint].vpn == vpn)
+        return &p->pages[p->find_hint];
     for (size_t i = 0; i < p->npages; i++)
-        if (p->pages[i].vpn == vpn)
+        if (p->pages[i].vpn == vpn) {
+            p->find_hint = i;
             return &p->pages[i];
+        }
     return NULL;
 }
 

@@ -60,6 +60,7 @@ struct fw_proc {
     unsigned nregions;
     struct vpage *pages;  /* every page touched, in first-touch order */
     size_t npages, cap;
+    size_t find_hint;     /* the index vpage_find found last (accesses cluster in a page) */
     size_t nresident;
     uint64_t *tables;     /* page-table frames (root first) */
     size_t ntables, tcap;
