@@ -164,8 +164,10 @@ static int fault_in(struct fw_kernel *k, unsigned core, struct fw_proc *p, struc
     uint64_t pfn = frame_for(k, core, p);
     if (!pfn) {
         k->st.oom_kills++;
+        /* why: no swap, a full swap, or nothing evictable (every resident page pinned or a page table) */
         proc_kill(p, "out of memory: no frame for page %#llx (budget %u, swap %s)", (unsigned long long)v->vpn,
-                  k->cfg.frames, k->swap.slots ? "full" : "absent");
+                  k->cfg.frames, !k->swap.slots ? "absent" : k->swap.used == k->swap.slots ? "full"
+                                                 : "not full: nothing left to evict");
         return -1;
     }
     if (v->state == VP_SWAPPED) {
