@@ -58,6 +58,10 @@ void vm_config_list(FILE *f);
 /* Text of a key's current value (static buffer per call site is not used: caller gives buf). */
 void vm_config_get(const struct vm_config *c, const char *key, char *buf, size_t len);
 
+/* Prints text from column `col` (the cursor is there), wrapped at word boundaries before `width`, each
+ * further line indented to `col`, then a newline. */
+void vm_print_wrapped(FILE *f, unsigned col, unsigned width, const char *text);
+
 /* Levenshtein distance between two names (for "did you mean" suggestions; 99 for names of 64 or more). */
 unsigned vm_edit_distance(const char *a, const char *b);
 

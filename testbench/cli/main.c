@@ -319,7 +319,13 @@ static int cmd_list(void)
     vm_workload_list(stdout);
     printf("\nconfig keys (--set key=value, or key = value lines in --config FILE):\n");
     vm_config_list(stdout);
-    printf("\nRTL TLB geometries verilated in this build (entries x ways): %s\n", vm_rtl_variants());
+    printf("\nRTL geometries verilated in this build (the model takes any):\n");
+    for (const char *v = vm_rtl_variants(); *v;) {   /* "a, b, c": one a line */
+        size_t n = strcspn(v, ",");
+        printf("  %.*s\n", (int)n, v);
+        v += n;
+        v += strspn(v, ", ");
+    }
     return 0;
 }
 

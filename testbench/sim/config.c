@@ -440,9 +440,30 @@ void vm_config_write_json(const struct vm_config *c, FILE *f)
     }
 }
 
+void vm_print_wrapped(FILE *f, unsigned col, unsigned width, const char *text)
+{
+    for (unsigned at = col, first = 1; *text; first = 0) {
+        size_t word = strcspn(text, " ");
+        if (!first && at + 1 + word > width) {
+            fprintf(f, "\n%*s", (int)col, "");
+            at = col;
+            first = 1;
+        }
+        fprintf(f, "%s%.*s", first ? "" : " ", (int)word, text);
+        at += (first ? 0 : 1) + (unsigned)word;
+        text += word;
+        text += strspn(text, " ");
+    }
+    fprintf(f, "\n");
+}
+
 void vm_config_list(FILE *f)
 {
-    fprintf(f, "%-14s %-8s %s\n", "key", "default", "allowed values: meaning");
-    for (size_t i = 0; i < NKEYS; i++)
-        fprintf(f, "%-14s %-8s %s: %s\n", kKeys[i].name, kKeys[i].def, kKeys[i].allowed, kKeys[i].help);
+    fprintf(f, "  %-16s %-10s %s\n", "key", "default", "allowed values: meaning");
+    for (size_t i = 0; i < NKEYS; i++) {
+        char text[1024];
+        snprintf(text, sizeof text, "%s: %s", kKeys[i].allowed, kKeys[i].help);
+        fprintf(f, "  %-16s %-10s ", kKeys[i].name, kKeys[i].def);
+        vm_print_wrapped(f, 30, 110, text);
+    }
 }

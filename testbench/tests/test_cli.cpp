@@ -70,6 +70,20 @@ TEST(Cli, HelpAndListSucceed)
     EXPECT_TRUE(contains(h.out, "usage: vmcosim run"));
     Result l = vmcosim("list");
     EXPECT_EQ(0, l.status);
+    // descriptions wrap onto indented lines: read them as one line each
+    std::string flat;
+    for (size_t i = 0; i < l.out.size(); i++) {
+        if (l.out[i] == '\n' && i + 1 < l.out.size() && l.out[i + 1] == ' ') {
+            size_t j = l.out.find_first_not_of(' ', i + 1);
+            if (j != std::string::npos && j - i > 3) {   // a continuation (deeper than an entry's indent)
+                flat += ' ';
+                i = j - 1;
+                continue;
+            }
+        }
+        flat += l.out[i];
+    }
+    l.out = flat;
     for (const char *k : {"seq", "stride", "random", "vm.mode", "vm.ad", "tlb.entries", "tlb.ways", "tlb.repl",
                           "l1.size", "l1.ways", "l1.line", "l1.repl", "mem.size", "mem.latency", "16x16",
                           "L1 4096x2x64", "mem.row ", "mem.banks", "mem.row_size", "mem.row_hit", "mem.row_miss",

@@ -372,33 +372,16 @@ const struct vm_litmus_hist *vm_workload_litmus(const struct vm_workload *w)
     return w && w->ops == &vm_wl_litmus ? vm_wl_litmus_hist(w->st) : NULL;
 }
 
-/* "  name  description", the description wrapped at word boundaries under its column. */
-static void list_entry(FILE *f, const char *name, const char *d)
-{
-    enum { COL = 17, WIDTH = 110 };
-    fprintf(f, "  %-15s", name);
-    for (unsigned col = COL; *d;) {
-        size_t word = strcspn(d, " ");
-        if (col > COL && col + 1 + word > WIDTH) {
-            fprintf(f, "\n%*s", COL, "");
-            col = COL;
-        }
-        fprintf(f, " %.*s", (int)word, d);
-        col += 1 + (unsigned)word;
-        d += word;
-        d += strspn(d, " ");
-    }
-    fprintf(f, "\n");
-}
-
 void vm_workload_list(FILE *f)
 {
     for (size_t i = 0; i < NWORKLOADS; i++) {
         char name[32];
         snprintf(name, sizeof name, "%s%s", kWorkloads[i]->name, arg_suffix(kWorkloads[i]));
-        list_entry(f, name, kWorkloads[i]->description);
+        fprintf(f, "  %-16s ", name);
+        vm_print_wrapped(f, 19, 110, kWorkloads[i]->description);
     }
-    list_entry(f, "--trace FILE", vm_wl_trace.description);
+    fprintf(f, "  %-16s ", "--trace FILE");
+    vm_print_wrapped(f, 19, 110, vm_wl_trace.description);
 }
 
 int vm_workload_progress(const struct vm_workload *w, uint64_t *done, uint64_t *total)
