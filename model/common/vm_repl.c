@@ -75,6 +75,8 @@ unsigned vm_repl_victim(const struct vm_repl *r, unsigned set, uint64_t valid_wa
 static void lru_touch(uint8_t *age, unsigned ways, unsigned way)
 {
     uint8_t t = age[way];
+    if (!t)
+        return;   /* already the most recent: nothing is younger */
     if (ways % 8 == 0) {
         const uint64_t ones = 0x0101010101010101ull, bias = ones * (uint8_t)(0x80 - t);
         for (unsigned w = 0; w < ways; w += 8) {

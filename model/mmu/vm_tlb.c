@@ -11,6 +11,7 @@ int vm_tlb_init(struct vm_tlb *t, unsigned entries, unsigned ways, unsigned repl
     t->sets = entries / ways;
     while ((1u << t->ways_shift) < ways)
         t->ways_shift++;
+    t->gen = 1;
     return vm_repl_init(&t->repl, t->sets, ways, repl);
 }
 
@@ -30,7 +31,7 @@ static bool entry_valid(const struct vm_tlb *t, unsigned i)
     return (t->valid >> i) & 1;
 }
 
-int vm_tlb_lookup(const struct vm_tlb *t, uint32_t vpn, uint16_t asid, bool sv32)
+static int search(const struct vm_tlb *t, uint32_t vpn, uint16_t asid, bool sv32)
 {
     /* Every valid entry whose own level selects its set; the lowest index wins a multi-hit. */
     for (uint64_t v = t->valid; v; v &= v - 1) {
@@ -42,6 +43,16 @@ int vm_tlb_lookup(const struct vm_tlb *t, uint32_t vpn, uint16_t asid, bool sv32
             return (int)i;
     }
     return -1;
+}
+
+int vm_tlb_lookup(struct vm_tlb *t, uint32_t vpn, uint16_t asid, bool sv32)
+{
+    /* Programs revisit a few pages (stack, heap, code data) in turn: remembering the last lookups by VPN
+     * saves the search over every valid entry in most accesses. */
+    struct vm_tlb_memo *m = &t->memo[vpn & (VM_TLB_MEMO - 1)];
+    if (m->gen != t->gen || m->vpn != vpn || m->asid != asid || m->sv32 != sv32)
+        *m = (struct vm_tlb_memo){vpn, asid, sv32, (int8_t)search(t, vpn, asid, sv32), t->gen};
+    return m->hit;
 }
 
 /* The set's valid ways as a mask. */
@@ -82,6 +93,8 @@ uint64_t vm_tlb_update(struct vm_tlb *t, const struct vm_tlb_cmd *c, bool sv32, 
         inval |= 1ull << c->inval_one_index;
 
     *fill_index = -1;
+    if (c->fill || inval)
+        t->gen++;   /* the remembered lookups are stale */
     if (c->fill) {
         bool from_policy;
         unsigned set = set_of(t, c->fill_entry.vpn, c->fill_entry.level, sv32);
