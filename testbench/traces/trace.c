@@ -469,6 +469,29 @@ static inline const char *lackey_fields(struct vm_trace *t, const char *s, uint6
     return p;
 }
 
+/* The usual "ADDR,SIZE\n" at s + 3 of a Lackey line (1..16 hex digits, 1..9 decimal ones, nothing else):
+ * the position of the '\n', or NULL for anything else, which lackey_fields then reads (and names what is
+ * wrong). Its loops check nothing per digit: these lengths cannot overflow (the line is short, too). */
+static inline const char *lackey_fast(const char *s, uint64_t *addr, uint64_t *size)
+{
+    const char *p = s + 3, *q;
+    uint64_t x = 0, n = 0;
+    int d;
+    while ((d = HEXVAL(*p)) >= 0) {
+        x = x << 4 | (unsigned)d;
+        p++;
+    }
+    if (p == s + 3 || p - (s + 3) > 16 || *p != ',')
+        return NULL;
+    for (q = ++p; (unsigned)(*p - '0') < 10u; p++)
+        n = n * 10 + (unsigned)(*p - '0');
+    if (p == q || p - q > 9 || *p != '\n')
+        return NULL;
+    *addr = x;
+    *size = n;
+    return p;
+}
+
 /* The Lackey line at s. Returns 1 with *a filled, 0 for a line without a data access, -1 when malformed;
  * *next is set past the line's '\n'. */
 static inline int parse_lackey(struct vm_trace *t, const char *s, const char **next, struct vm_trace_access *a)
@@ -476,7 +499,7 @@ static inline int parse_lackey(struct vm_trace *t, const char *s, const char **n
     uint64_t addr, size;
     const char *e;
     if (s[0] == ' ' && (s[1] == 'L' || s[1] == 'S' || s[1] == 'M') && s[2] == ' ') {
-        if (!(e = lackey_fields(t, s, &addr, &size)))
+        if (!(e = lackey_fast(s, &addr, &size)) && !(e = lackey_fields(t, s, &addr, &size)))
             return -1;
         if (size < 1 || size > VM_TRACE_MAX_SIZE)
             return bad_line(t, "size out of range 1..4096", s);
@@ -488,7 +511,7 @@ static inline int parse_lackey(struct vm_trace *t, const char *s, const char **n
         return 1;
     }
     if (s[0] == 'I' && s[1] == ' ' && s[2] == ' ') {
-        if (!(e = lackey_fields(t, s, &addr, &size)))
+        if (!(e = lackey_fast(s, &addr, &size)) && !(e = lackey_fields(t, s, &addr, &size)))
             return -1;
         *next = e + 1;
         return 0;
