@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "../common/vm_repl.h"
+#include "../mem/vm_mem_flat.h"   /* struct vm_mem_req: the MMU's request (valid only in the cycle it is driven) */
 
 enum vm_l1_state { L1_IDLE, L1_RESP, L1_WB_REQ, L1_WB_WAIT, L1_FILL_REQ, L1_UPG_REQ, L1_NA_REQ, L1_RMW_REQ };
 
@@ -26,15 +27,8 @@ struct vm_l1 {
     uint64_t snoop_hits;   /* other masters' transactions that found a copy here */
 };
 
-/* The request the MMU presents (valid only in the cycle it is driven). */
-struct vm_l1_req {
-    bool valid, walk, cont;
-    unsigned op;      /* VM_MEMOP_* */
-    uint8_t strb;
-    uint64_t addr, wdata, cmp;
-};
-
-/* Outputs that depend on the state only (and the bus's answer in this cycle). */
+/* Outputs that depend on the state only (and the bus's answer in this cycle); the bus fields only with
+ * bus_req. */
 struct vm_l1_out {
     bool resp_valid;
     uint64_t resp_rdata;
@@ -91,7 +85,7 @@ static inline bool vm_l1_ready(const struct vm_l1 *c, bool snoop_valid)
  * victim is still M (line still S; otherwise the next edge turns it into a fill request). */
 bool vm_l1_waits_for_bus(const struct vm_l1 *c);
 /* Moves the cache across the clock edge; *chg gets this cycle's line-state change. */
-void vm_l1_next(struct vm_l1 *c, const struct vm_l1_req *r, const struct vm_l1_bus_in *b,
+void vm_l1_next(struct vm_l1 *c, const struct vm_mem_req *r, const struct vm_l1_bus_in *b,
                 const struct vm_l1_snoop *s, bool seed_we, uint32_t seed, struct vm_l1_change *chg);
 
 #endif

@@ -398,15 +398,18 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     bi.word = vm_memctl_resp_word(&m->mc);
 
     struct vm_l1_out lo[VM_MAX_CORES];
+    uint32_t wanting = 0;   /* bit m: master m requests the bus */
     for (unsigned c = 0; c < n; c++) {
         bi.done = done_master == (int)c;
         vm_l1_outputs(&m->l1[c], &bi, &lo[c]);
+        wanting |= (uint32_t)lo[c].bus_req << c;
     }
     struct vm_dma_out dout;
     vm_dma_outputs(&m->dma, &dout);
+    wanting |= (uint32_t)dout.bus_req << dma_master;
     struct vm_bus_req breqs[VM_MAX_CORES + 1];
     struct vm_bus_grant g = {0};
-    if (!m->bus.busy) {   /* arbitration (a busy bus grants nothing) */
+    if (!m->bus.busy && wanting) {   /* arbitration (a busy bus grants nothing): the requests' fields */
         for (unsigned c = 0; c < n; c++)
             breqs[c] = (struct vm_bus_req){lo[c].bus_req, lo[c].bus_type, lo[c].bus_word, lo[c].bus_addr,
                                            lo[c].bus_cmp, lo[c].bus_wdata, lo[c].bus_strb, lo[c].bus_line};
@@ -420,14 +423,11 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     bi.snoop_addr = g.addr;
 
     /* Every cache snoops the grant; at most one supplies a dirty line (the bus asserts it). */
+    static const struct vm_l1_snoop kNoSnoop;   /* read-only: what a cache sees without a grant */
     struct vm_l1_snoop sn[VM_MAX_CORES];
     const uint64_t *dirty_line = NULL;
     uint32_t snoop_hits = 0;
-    for (unsigned c = 0; c < n; c++) {
-        if (!g.valid) {   /* nothing to snoop */
-            sn[c] = (struct vm_l1_snoop){0};
-            continue;
-        }
+    for (unsigned c = 0; g.valid && c < n; c++) {
         bi.snoop_self = g.master == c;
         vm_l1_snoop(&m->l1[c], &bi, &sn[c]);
         if (sn[c].dirty)
@@ -464,14 +464,12 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
 
     for (unsigned c = 0; c < n; c++) {
         const struct vm_core_in *ci = &in->core[c];
-        struct vm_l1_req lr = {mreq[c].valid, mreq[c].walk, mreq[c].cont, mreq[c].op, mreq[c].strb,
-                               mreq[c].addr, mreq[c].wdata, mreq[c].cmp};
         struct vm_l1_change chg;
         bool seed_we = ci->csr_we && ci->csr_addr == VM_CSR_LFSR_SEED;
         bi.grant = g.valid && g.master == c;
         bi.done = done_master == (int)c;
         bi.snoop_self = g.valid && g.master == c;
-        vm_l1_next(&m->l1[c], &lr, &bi, &sn[c], seed_we, (uint32_t)ci->csr_wdata, &chg);
+        vm_l1_next(&m->l1[c], &mreq[c], &bi, g.valid ? &sn[c] : &kNoSnoop, seed_we, (uint32_t)ci->csr_wdata, &chg);
         if (!obs)
             continue;
         struct vm_core_obs *co = &obs->core[c];
