@@ -29,19 +29,17 @@ struct csr_effect {
     uint64_t status;
 };
 
+/* The effects of the cycle's CSR write (none without csr_we: *c keeps the registers as they are). */
 static void decode_csr(const struct vm_mmu *m, const struct vm_core_in *in, bool sv32, struct csr_effect *c)
 {
-    memset(c, 0, sizeof *c);
-    c->satp = m->satp;
-    c->status = m->status;
-    c->fence_vaddr = m->fence_vaddr;
+    *c = (struct csr_effect){.satp = m->satp, .status = m->status, .fence_vaddr = m->fence_vaddr};
+    if (!in->csr_we)
+        return;
     c->fence_use_vaddr = (in->csr_wdata >> VM_SFENCE_USE_VADDR) & 1;
     c->fence_use_asid = (in->csr_wdata >> VM_SFENCE_USE_ASID) & 1;
     c->fence_asid = (uint16_t)((in->csr_wdata >> VM_SFENCE_ASID_LSB) & (sv32 ? 0x1FF : 0xFFFF));
     c->fence_vpn = sv32 ? (uint32_t)((m->fence_vaddr >> 12) & VM_VPN_MASK_SV32)
                         : (uint32_t)((m->fence_vaddr >> 12) & VM_VPN_MASK_SV39);
-    if (!in->csr_we)
-        return;
     switch (in->csr_addr) {
     case VM_CSR_SATP: {
         unsigned mode = (unsigned)(in->csr_wdata >> 60);
@@ -108,16 +106,11 @@ void vm_mmu_cycle(struct vm_mmu *m, const struct vm_core_in *in, const struct vm
     struct vm_ptw_out po;
     vm_ptw_outputs(&m->ptw, m->mem_bytes, mv->resp_valid, mv->resp_rdata, &po);
 
-    struct vm_tlb_cmd tc;
-    memset(&tc, 0, sizeof tc);
-    tc.fence = csr.fence;
-    tc.fence_use_vaddr = csr.fence_use_vaddr;
-    tc.fence_use_asid = csr.fence_use_asid;
-    tc.fence_vpn = csr.fence_vpn;
-    tc.fence_asid = csr.fence_asid;
-    tc.seed_we = csr.seed_we;
-    tc.seed = (uint32_t)in->csr_wdata;
-    tc.hit_index = -1;
+    struct vm_tlb_cmd tc = {
+        .fence = csr.fence, .fence_use_vaddr = csr.fence_use_vaddr, .fence_use_asid = csr.fence_use_asid,
+        .fence_vpn = csr.fence_vpn, .fence_asid = csr.fence_asid, .seed_we = csr.seed_we,
+        .seed = (uint32_t)in->csr_wdata, .hit_index = -1,
+    };
 
     enum vm_mmu_state next = m->state;
     bool ptw_start = false, data_now = false;
@@ -262,12 +255,15 @@ void vm_mmu_cycle(struct vm_mmu *m, const struct vm_core_in *in, const struct vm
         break;
     }
 
-    /* The walker sees start with the request's values and the CSRs as they were this cycle. */
-    struct vm_ptw_start ps = {
-        .vpn = req_vpn, .asid = asid, .root_ppn = root, .op = in->req_op,
-        .priv_s = priv_s, .sum = sum, .mxr = mxr, .adhw = adhw, .sv32 = sv32,
-    };
-    vm_ptw_next(&m->ptw, &po, ptw_start, &ps, mv->req_ready, mv->resp_valid);
+    /* The walker sees start with the request's values and the CSRs as they were this cycle (an idle
+     * walker without a start stays as it is). */
+    if (ptw_start || m->ptw.state != PTW_IDLE) {
+        struct vm_ptw_start ps = {
+            .vpn = req_vpn, .asid = asid, .root_ppn = root, .op = in->req_op,
+            .priv_s = priv_s, .sum = sum, .mxr = mxr, .adhw = adhw, .sv32 = sv32,
+        };
+        vm_ptw_next(&m->ptw, &po, ptw_start, &ps, mv->req_ready, mv->resp_valid);
+    }
 
     int fill_index;
     uint64_t inval = vm_tlb_update(&m->tlb, &tc, sv32, &fill_index);
