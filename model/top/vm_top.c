@@ -483,8 +483,10 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
         }
     }
     uint64_t buf_rdata = m->dma.buf[in->buf_addr];
-    bool dma_done = vm_dma_next(&m->dma, in->dma_valid, in->dma_op, in->dma_src, in->dma_dst,
-                                done_master == (int)dma_master, m->mc.line, in->buf_we, in->buf_addr, in->buf_wdata);
+    bool dma_done = false;   /* an idle engine without a command or a buffer write stays as it is */
+    if (m->dma.state != DMA_IDLE || in->dma_valid || in->buf_we)
+        dma_done = vm_dma_next(&m->dma, in->dma_valid, in->dma_op, in->dma_src, in->dma_dst,
+                               done_master == (int)dma_master, m->mc.line, in->buf_we, in->buf_addr, in->buf_wdata);
     vm_bus_next(&m->bus, &g, snoop_hits, mc_resp);
 
     if (!obs)
