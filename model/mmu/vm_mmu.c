@@ -68,6 +68,42 @@ static void data_request(struct vm_mem_req *r, uint64_t paddr, unsigned op, unsi
     r->cmp = 0;
 }
 
+/* The request port's answer in a cycle. */
+struct port_answer {
+    bool valid, fault;
+    uint8_t cause;
+    uint64_t rdata, tval;
+};
+
+/* The MMU's fields of the observation, every one of them (the record is not cleared first): the request
+ * port, the TLB's fill (zeros without one) and its invalidations. */
+static void observe(struct vm_core_obs *o, bool ready, const struct port_answer *a, const struct vm_tlb_entry *fill,
+                    int fill_index, uint64_t inval)
+{
+    static const struct vm_tlb_entry kNoFill;   /* read-only: the fill fields without a fill */
+    const struct vm_tlb_entry *e = fill ? fill : &kNoFill;
+    o->req_ready = ready;
+    o->resp_valid = a->valid;
+    o->resp_fault = a->fault;
+    o->resp_cause = a->cause;
+    o->resp_rdata = a->rdata;
+    o->resp_tval = a->tval;
+    o->fill_valid = fill != NULL;
+    o->fill_index = (uint16_t)(fill ? fill_index : 0);
+    o->fill_vpn = e->vpn;
+    o->fill_level = e->level;
+    o->fill_asid = e->asid;
+    o->fill_ppn = e->ppn;
+    o->fill_perm = e->perm;
+    o->inval_mask = inval;
+}
+
+/* A load's bytes as the port answers them. */
+static uint64_t load_data(const struct vm_mmu *m, uint64_t word)
+{
+    return m->op != VM_OP_STORE ? (word >> (8 * (m->paddr & 7))) & size_bytes_mask(m->size) : 0;
+}
+
 void vm_mmu_cycle(struct vm_mmu *m, const struct vm_core_in *in, const struct vm_mem_view *mv,
                   struct vm_mem_req *mreq, struct vm_core_obs *obs)
 {
@@ -79,10 +115,9 @@ void vm_mmu_cycle(struct vm_mmu *m, const struct vm_core_in *in, const struct vm
     if (!in->csr_we && (data_wait || walk_wait)) {
         memset(mreq, 0, sizeof *mreq);
         if (obs) {
-            memset(obs, 0, sizeof *obs);
-            obs->resp_valid = data_wait && mv->resp_valid;
-            if (obs->resp_valid && m->op != VM_OP_STORE)
-                obs->resp_rdata = (mv->resp_rdata >> (8 * (m->paddr & 7))) & size_bytes_mask(m->size);
+            struct port_answer a = {.valid = data_wait && mv->resp_valid};
+            a.rdata = a.valid ? load_data(m, mv->resp_rdata) : 0;
+            observe(obs, false, &a, NULL, 0, 0);
         }
         if (walk_wait)
             m->ptw.walk_cycles++;
@@ -116,11 +151,8 @@ void vm_mmu_cycle(struct vm_mmu *m, const struct vm_core_in *in, const struct vm
     bool ptw_start = false, data_now = false;
     bool stale_next = m->stale || csr.fence;
     uint32_t req_vpn = 0;
+    struct port_answer answer = {0};
     memset(mreq, 0, sizeof *mreq);
-    if (obs) {
-        memset(obs, 0, sizeof *obs);
-        obs->req_ready = m->state == MMU_IDLE;
-    }
 
     switch (m->state) {
     case MMU_IDLE:
@@ -236,21 +268,12 @@ void vm_mmu_cycle(struct vm_mmu *m, const struct vm_core_in *in, const struct vm
         break;
     case MMU_DATA_WAIT:
         if (mv->resp_valid) {
-            if (obs) {
-                obs->resp_valid = 1;
-                if (m->op != VM_OP_STORE)
-                    obs->resp_rdata = (mv->resp_rdata >> (8 * (m->paddr & 7))) & size_bytes_mask(m->size);
-            }
+            answer = (struct port_answer){.valid = true, .rdata = load_data(m, mv->resp_rdata)};
             next = MMU_IDLE;
         }
         break;
     case MMU_FAULT:
-        if (obs) {
-            obs->resp_valid = 1;
-            obs->resp_fault = 1;
-            obs->resp_cause = (uint8_t)m->cause;
-            obs->resp_tval = m->vaddr;
-        }
+        answer = (struct port_answer){.valid = true, .fault = true, .cause = (uint8_t)m->cause, .tval = m->vaddr};
         next = MMU_IDLE;
         break;
     }
@@ -267,18 +290,8 @@ void vm_mmu_cycle(struct vm_mmu *m, const struct vm_core_in *in, const struct vm
 
     int fill_index;
     uint64_t inval = vm_tlb_update(&m->tlb, &tc, sv32, &fill_index);
-    if (obs) {
-        obs->inval_mask = inval;
-        if (tc.fill) {
-            obs->fill_valid = 1;
-            obs->fill_index = (uint16_t)fill_index;
-            obs->fill_vpn = tc.fill_entry.vpn;
-            obs->fill_level = tc.fill_entry.level;
-            obs->fill_asid = tc.fill_entry.asid;
-            obs->fill_ppn = tc.fill_entry.ppn;
-            obs->fill_perm = tc.fill_entry.perm;
-        }
-    }
+    if (obs)
+        observe(obs, m->state == MMU_IDLE, &answer, tc.fill ? &tc.fill_entry : NULL, fill_index, inval);
 
     m->state = next;
     m->stale = stale_next;

@@ -268,20 +268,19 @@ void vm_model_inject_fill_ppn_flip(struct vm_model *m, uint64_t at_cycle)
 
 static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs);
 
-/* The MMU's memory port as observed (both tops), and the injected fault of the checker proofs. */
+/* The MMU's memory port as observed (both tops; every field: an invalid request is all zeros), and the
+ * injected fault of the checker proofs. */
 static void observe_mem_port(const struct vm_model *m, const struct vm_mem_req *mreq, const struct vm_mem_view *mv,
                              struct vm_core_obs *obs)
 {
     obs->mem_req_valid = mreq->valid;
     obs->mem_req_ready = mv->req_ready;
-    if (mreq->valid) {
-        obs->mem_req_op = (uint8_t)mreq->op;
-        obs->mem_req_strb = mreq->strb;
-        obs->mem_req_addr = mreq->addr;
-        obs->mem_req_wdata = mreq->wdata;
-        obs->mem_req_cmp = mreq->cmp;
-        obs->mem_req_cont = mreq->cont;
-    }
+    obs->mem_req_op = (uint8_t)mreq->op;
+    obs->mem_req_strb = mreq->strb;
+    obs->mem_req_addr = mreq->addr;
+    obs->mem_req_wdata = mreq->wdata;
+    obs->mem_req_cmp = mreq->cmp;
+    obs->mem_req_cont = mreq->cont;
     obs->mem_resp_valid = mv->resp_valid;
     obs->mem_resp_rdata = mv->resp_valid ? mv->resp_rdata : 0;
     if (obs->fill_valid && m->cycles >= m->inject_fill_flip_at)
@@ -347,16 +346,40 @@ void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *o
     };
     struct vm_mem_req mreq;
     uint64_t csr_rdata = csr_read(m, 0, in->core[0].csr_addr);   /* before the counters move */
-    if (obs)   /* core 0's record is cleared by its MMU */
+    if (obs)   /* core 0's record: its MMU's fields, then the top's */
         clear_obs_bus(obs);
     vm_mmu_cycle(&m->mmu[0], &in->core[0], &mv, &mreq, obs ? &obs->core[0] : NULL);
     if (obs) {
-        obs->core[0].csr_rdata = csr_rdata;
-        observe_mem_port(m, &mreq, &mv, &obs->core[0]);
-        obs->core[0].mem_req_cont = 0;   /* vm_top's flat memory has no continuation port */
+        struct vm_core_obs *co = &obs->core[0];
+        co->csr_rdata = csr_rdata;
+        observe_mem_port(m, &mreq, &mv, co);
+        co->mem_req_cont = 0;   /* vm_top's flat memory has no continuation port */
+        co->l1_chg_valid = co->l1_chg_old = co->l1_chg_new = 0;   /* nor an L1 */
+        co->l1_chg_index = 0;
+        co->l1_chg_addr = 0;
     }
     vm_mem_flat_step(&m->mem, &mreq);
     m->cycles++;
+}
+
+/* A core record that shows only its ready ports and CSR read port, field by field (stores cost less than
+ * clearing the whole record first, which compilers do with a slow string instruction). */
+_Static_assert(sizeof(struct vm_core_obs) == 120, "a new field: write it here and in vm_mmu.c observe()");
+static void observe_quiet_core(struct vm_core_obs *co, bool ready, uint64_t csr_rdata)
+{
+    co->req_ready = co->mem_req_ready = ready;
+    co->resp_valid = co->resp_fault = co->resp_cause = 0;
+    co->resp_rdata = co->resp_tval = 0;
+    co->csr_rdata = csr_rdata;
+    co->mem_req_valid = co->mem_req_cont = co->mem_req_op = co->mem_req_strb = co->mem_resp_valid = 0;
+    co->mem_req_addr = co->mem_req_wdata = co->mem_req_cmp = co->mem_resp_rdata = 0;
+    co->fill_valid = co->fill_level = co->fill_perm = 0;
+    co->fill_index = co->fill_asid = 0;
+    co->fill_vpn = 0;
+    co->fill_ppn = co->inval_mask = 0;
+    co->l1_chg_valid = co->l1_chg_old = co->l1_chg_new = 0;
+    co->l1_chg_index = 0;
+    co->l1_chg_addr = 0;
 }
 
 /* vm_soc: evaluated in the RTL's combinational order (memory controller and bus answers, L1 outputs,
@@ -369,13 +392,9 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     if (vm_model_quiet_cycles(m, in)) {
         if (obs) {
             clear_obs_bus(obs);
-            for (unsigned c = 0; c < n; c++) {
-                struct vm_core_obs *co = &obs->core[c];
-                memset(co, 0, sizeof *co);
-                /* a waiting core shows nothing; an idle one (core_waits) shows both ports ready */
-                co->req_ready = co->mem_req_ready = m->mmu[c].state == MMU_IDLE;
-                co->csr_rdata = csr_read(m, c, in->core[c].csr_addr);
-            }
+            /* a waiting core shows nothing; an idle one (core_waits) shows both ports ready */
+            for (unsigned c = 0; c < n; c++)
+                observe_quiet_core(&obs->core[c], m->mmu[c].state == MMU_IDLE, csr_read(m, c, in->core[c].csr_addr));
             obs->dma_ready = m->dma.state == DMA_IDLE;
             obs->buf_rdata = m->dma.buf[in->buf_addr];
         }
@@ -383,7 +402,7 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
         return;
     }
 
-    if (obs)   /* the active cores' records are cleared by their MMUs */
+    if (obs)   /* the active cores' records: their MMUs' fields, then the top's below */
         clear_obs_bus(obs);
     uint64_t csr_rdata[VM_MAX_CORES];   /* the CSR read ports show the values before this edge */
     for (unsigned c = 0; c < n; c++)
@@ -474,13 +493,11 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
             continue;
         struct vm_core_obs *co = &obs->core[c];
         observe_mem_port(m, &mreq[c], &mv[c], co);
-        co->l1_chg_valid = chg.valid;
-        if (chg.valid) {
-            co->l1_chg_index = (uint16_t)chg.index;
-            co->l1_chg_old = chg.old_state;
-            co->l1_chg_new = chg.new_state;
-            co->l1_chg_addr = chg.addr;
-        }
+        co->l1_chg_valid = chg.valid;   /* every field: no change is all zeros */
+        co->l1_chg_index = (uint16_t)chg.index;
+        co->l1_chg_old = chg.old_state;
+        co->l1_chg_new = chg.new_state;
+        co->l1_chg_addr = chg.addr;
     }
     uint64_t buf_rdata = m->dma.buf[in->buf_addr];
     bool dma_done = false;   /* an idle engine without a command or a buffer write stays as it is */
