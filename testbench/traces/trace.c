@@ -483,10 +483,16 @@ static inline const char *lackey_fast(const char *s, uint64_t *addr, uint64_t *s
     }
     if (p == s + 3 || p - (s + 3) > 16 || *p != ',')
         return NULL;
-    for (q = ++p; (unsigned)(*p - '0') < 10u; p++)
-        n = n * 10 + (unsigned)(*p - '0');
-    if (p == q || p - q > 9 || *p != '\n')
-        return NULL;
+    q = ++p;
+    if ((unsigned)(p[0] - '0') < 10u && p[1] == '\n') {   /* the usual one-digit size */
+        n = (unsigned)(p[0] - '0');
+        p++;
+    } else {
+        for (; (unsigned)(*p - '0') < 10u; p++)
+            n = n * 10 + (unsigned)(*p - '0');
+        if (p == q || p - q > 9 || *p != '\n')
+            return NULL;
+    }
     *addr = x;
     *size = n;
     return p;
@@ -719,6 +725,21 @@ out_fail:
     return NULL;
 }
 
+/* Skips the well-formed Lackey instruction lines at beg (most lines of a trace), with the position and line
+ * count in registers. Returns whether a line is left in buf[beg, lim). */
+static bool skip_instructions(struct vm_trace *t)
+{
+    const char *s = t->buf + t->beg, *lim = t->buf + t->lim, *e;
+    uint64_t line = t->line, addr, size;
+    while (s < lim && s[0] == 'I' && s[1] == ' ' && s[2] == ' ' && (e = lackey_fast(s, &addr, &size))) {
+        s = e + 1;
+        line++;
+    }
+    t->line = line;
+    t->beg = (size_t)(s - t->buf);
+    return s < lim;
+}
+
 int vm_trace_next(struct vm_trace *t, struct vm_trace_access *a, char *err, size_t errlen)
 {
     if (t->state > 0)
@@ -739,6 +760,8 @@ int vm_trace_next(struct vm_trace *t, struct vm_trace_access *a, char *err, size
                 return r;
             }
         }
+        if (!din && !skip_instructions(t))
+            continue;   /* the buffer's lines were all instructions */
         const char *s = t->buf + t->beg, *next = s;
         t->line++;
         int r = din ? parse_din(t, s, &next, a) : parse_lackey(t, s, &next, a);
