@@ -181,6 +181,12 @@ void vm_l1_snoop(const struct vm_l1 *c, const struct vm_l1_bus_in *b, struct vm_
 void vm_l1_next(struct vm_l1 *c, const struct vm_mem_req *r, const struct vm_l1_bus_in *b,
                 const struct vm_l1_snoop *s, bool seed_we, uint32_t seed, struct vm_l1_change *chg)
 {
+    /* Most cycles of an idle cache: its answer shown, or no request, and no snoop or seed to take in. */
+    if ((c->state == L1_RESP || (c->state == L1_IDLE && !r->valid)) && !seed_we && !s->hit && !s->change) {
+        c->state = L1_IDLE;
+        *chg = (struct vm_l1_change){0};
+        return;
+    }
     unsigned set = set_of(c, c->addr);
     unsigned cur = line_of(c, set, c->way);
     struct vm_l1_change own = {0};
