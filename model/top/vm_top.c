@@ -401,9 +401,11 @@ static void observe_quiet_core(struct vm_core_obs *co, bool ready, uint64_t csr_
 /* vm_soc: evaluated in the RTL's combinational order (memory controller and bus answers, L1 outputs,
  * arbitration and snoop, MMUs, L1 requests), then every block crosses the edge. */
 
-static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs)
+/* n: m->cores, a constant where step_soc expands this for one core. */
+static inline __attribute__((always_inline)) void step_cores(struct vm_model *m, const struct vm_in *in,
+                                                             struct vm_obs *obs, const unsigned n)
 {
-    const unsigned n = m->cores, dma_master = m->cores;
+    const unsigned dma_master = n;
     /* Fast path: everything waits for the memory controller and no CSR, DMA or buffer input moves. */
     if (vm_model_quiet_cycles(m, in)) {
         if (obs) {
@@ -542,6 +544,15 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
         obs->bus_done_word = bi.word;
         memcpy(obs->bus_done_line, m->mc.line, m->l1[0].line_words * sizeof(uint64_t));
     }
+}
+
+/* One core, the common case, gets its own copy of the step: its per-core loops and arrays fold away. */
+static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs)
+{
+    if (m->cores == 1)
+        step_cores(m, in, obs, 1);
+    else
+        step_cores(m, in, obs, m->cores);
 }
 
 /* A core that does nothing until the bus answers: its MMU waits for memory while its L1 waits for the bus,
