@@ -141,11 +141,12 @@ int vm_workload_build(struct vm_workload *w, struct vm_image *img, char *err, si
 }
 
 /* Takes in what the previous cycle showed: acceptance and responses. */
-static void observe(struct vm_workload *w, const struct vm_obs *prev)
+static inline __attribute__((always_inline)) void observe(struct vm_workload *w, const struct vm_obs *prev,
+                                                          const unsigned n)
 {
     if (!prev)
         return;
-    for (unsigned c = 0; c < w->cores; c++) {
+    for (unsigned c = 0; c < n; c++) {
         struct core_drv *d = &w->core[c];
         const struct vm_core_obs *o = &prev->core[c];
         if (d->held.req_valid && o->req_ready) {
@@ -165,7 +166,7 @@ static void observe(struct vm_workload *w, const struct vm_obs *prev)
                 w->ops->response(w->st, c, o);
         }
     }
-    for (unsigned c = 0; w->readers && c < w->cores; c++) {
+    for (unsigned c = 0; w->readers && c < n; c++) {
         struct core_drv *d = &w->core[c];
         if (d->reading == VM_ACT_NONE)
             continue;
@@ -267,9 +268,11 @@ static void offer_dma(struct vm_workload *w)
     }
 }
 
-void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct vm_in *in)
+/* n: w->cores, a constant where vm_workload_next expands this for one core. */
+static inline __attribute__((always_inline)) void next_cores(struct vm_workload *w, const struct vm_obs *prev,
+                                                             struct vm_in *in, const unsigned n)
 {
-    observe(w, prev);
+    observe(w, prev, n);
     /* Every field of the active cores is written below (the engines ignore the other cores); the system
      * ports start idle. */
     in->buf_we = 0;
@@ -278,13 +281,13 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
     uint8_t shown = (uint8_t)(VM_CSR_PERF_LOADS + w->shown);
     w->shown = w->shown + 1 == SHOWN_CSRS ? 0 : w->shown + 1;
     w->cycle++;
-    for (unsigned c = 0; c < w->cores; c++) {   /* first: an action may write another core's CSR port */
+    for (unsigned c = 0; c < n; c++) {   /* first: an action may write another core's CSR port */
         struct vm_core_in *ci = &in->core[c];
         ci->csr_we = 0;
         ci->csr_addr = shown;
         ci->csr_wdata = 0;
     }
-    for (unsigned c = 0; c < w->cores; c++) {
+    for (unsigned c = 0; c < n; c++) {
         struct core_drv *d = &w->core[c];
         /* A new action once the request (and any DMA command) was taken. */
         if (wants_action(w, d))
@@ -306,6 +309,15 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
     in->dma_dst = w->dma_dst;
     if (!in->buf_we && !w->buf_reading)
         in->buf_addr = (uint16_t)(w->cycle % VM_DMA_BUF_WORDS);  /* show the buffer on the read port */
+}
+
+/* One core, the common case, gets its own copy: the per-core loops fold away. */
+void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct vm_in *in)
+{
+    if (w->cores == 1)
+        next_cores(w, prev, in, 1);
+    else
+        next_cores(w, prev, in, w->cores);
 }
 
 int vm_workload_holding(const struct vm_workload *w)
