@@ -104,28 +104,12 @@ static uint64_t load_data(const struct vm_mmu *m, uint64_t word)
     return m->op != VM_OP_STORE ? (word >> (8 * (m->paddr & 7))) & size_bytes_mask(m->size) : 0;
 }
 
-void vm_mmu_cycle(struct vm_mmu *m, const struct vm_core_in *in, const struct vm_mem_view *mv,
-                  struct vm_mem_req *mreq, struct vm_core_obs *obs)
+/* Every state and CSR write; kept apart from the waits in vm_mmu_cycle so that those, half of all cycles,
+ * take none of its stack frame. */
+static __attribute__((noinline)) void full_cycle(struct vm_mmu *m, const struct vm_core_in *in,
+                                                 const struct vm_mem_view *mv, struct vm_mem_req *mreq,
+                                                 struct vm_core_obs *obs)
 {
-    /* Fast path, no CSR write: a data access waits for memory or takes its answer (the walker is idle), or
-     * a walk waits for memory (only its cycle count moves). */
-    bool data_wait = m->state == MMU_DATA_WAIT;
-    bool walk_wait = m->state == MMU_WALK && !mv->resp_valid &&
-                     (m->ptw.state == PTW_WAIT || m->ptw.state == PTW_CAS_WAIT);
-    if (!in->csr_we && (data_wait || walk_wait)) {
-        memset(mreq, 0, sizeof *mreq);
-        if (obs) {
-            struct port_answer a = {.valid = data_wait && mv->resp_valid};
-            a.rdata = a.valid ? load_data(m, mv->resp_rdata) : 0;
-            observe(obs, false, &a, NULL, 0, 0);
-        }
-        if (walk_wait)
-            m->ptw.walk_cycles++;
-        else if (mv->resp_valid)
-            m->state = MMU_IDLE;
-        return;
-    }
-
     unsigned mode = (unsigned)(m->satp >> 60);
     bool sv32 = mode == VM_SATP_MODE_SV32;
     uint16_t asid = (uint16_t)((m->satp >> 44) & 0xFFFF);
@@ -299,3 +283,28 @@ void vm_mmu_cycle(struct vm_mmu *m, const struct vm_core_in *in, const struct vm
     m->status = csr.status;
     m->fence_vaddr = csr.fence_vaddr;
 }
+
+void vm_mmu_cycle(struct vm_mmu *m, const struct vm_core_in *in, const struct vm_mem_view *mv,
+                  struct vm_mem_req *mreq, struct vm_core_obs *obs)
+{
+    /* Fast path, no CSR write: a data access waits for memory or takes its answer (the walker is idle), or
+     * a walk waits for memory (only its cycle count moves). */
+    bool data_wait = m->state == MMU_DATA_WAIT;
+    bool walk_wait = m->state == MMU_WALK && !mv->resp_valid &&
+                     (m->ptw.state == PTW_WAIT || m->ptw.state == PTW_CAS_WAIT);
+    if (!in->csr_we && (data_wait || walk_wait)) {
+        memset(mreq, 0, sizeof *mreq);
+        if (obs) {
+            struct port_answer a = {.valid = data_wait && mv->resp_valid};
+            a.rdata = a.valid ? load_data(m, mv->resp_rdata) : 0;
+            observe(obs, false, &a, NULL, 0, 0);
+        }
+        if (walk_wait)
+            m->ptw.walk_cycles++;
+        else if (mv->resp_valid)
+            m->state = MMU_IDLE;
+        return;
+    }
+    full_cycle(m, in, mv, mreq, obs);
+}
+
