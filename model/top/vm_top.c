@@ -328,15 +328,25 @@ static void mask_inputs(struct vm_in *in, const struct vm_in *raw, unsigned core
     in->buf_wdata = raw->buf_wdata;
 }
 
+/* A core's seven narrow inputs lead its record, one byte each; the bits above each port's width are tested
+ * in one word (the eighth byte is padding, ignored; the mask is built as bytes too, in the host's order). */
+_Static_assert(offsetof(struct vm_core_in, req_valid) == 0 && offsetof(struct vm_core_in, req_op) == 1 &&
+               offsetof(struct vm_core_in, req_size) == 2 && offsetof(struct vm_core_in, req_bare) == 3 &&
+               offsetof(struct vm_core_in, req_cont) == 4 && offsetof(struct vm_core_in, csr_we) == 5 &&
+               offsetof(struct vm_core_in, csr_addr) == 6 && offsetof(struct vm_core_in, req_addr) == 8,
+               "the narrow core inputs are bytes 0..6");
+static const uint8_t kCoreInWide[8] = {0xFE, 0xFC, 0xFC, 0xFE, 0xFE, 0xFE, 0xE0, 0};
+
 /* Whether every narrow input the model reads already fits its port (the drivers' way): then the model
  * reads the caller's record as it is, without the masked copy. */
 static bool inputs_fit(const struct vm_in *raw, unsigned cores)
 {
-    unsigned wide = (unsigned)((raw->dma_valid | raw->buf_we) >> 1 | raw->dma_op >> 2 | raw->buf_addr >> 9);
+    uint64_t wide = (uint64_t)((raw->dma_valid | raw->buf_we) >> 1 | raw->dma_op >> 2 | raw->buf_addr >> 9), mask;
+    memcpy(&mask, kCoreInWide, sizeof mask);
     for (unsigned c = 0; c < cores; c++) {
-        const struct vm_core_in *ci = &raw->core[c];
-        wide |= (unsigned)((ci->req_valid | ci->req_bare | ci->req_cont | ci->csr_we) >> 1 |
-                           (ci->req_op | ci->req_size) >> 2 | ci->csr_addr >> 5);
+        uint64_t narrow;
+        memcpy(&narrow, &raw->core[c], sizeof narrow);
+        wide |= narrow & mask;
     }
     return !wide;
 }
