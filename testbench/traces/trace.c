@@ -39,6 +39,7 @@
 #define MSG_EXTRA 384u          /* room for a message beyond the path */
 #define BG_BLOCKS 3u            /* decompressed blocks in flight between the inflater thread and the parser */
 #define BG_BLOCK (1024u * 1024u)
+#define BUF_SLACK 16u           /* zeroed bytes after the buffer: all_hex8 may read past the last line */
 
 /* Compressed input is inflated by a helper thread into a ring of blocks while the parser works on the
  * previous ones (zlib alone takes about as long as parsing). The thread alone touches gz once started. */
@@ -63,7 +64,7 @@ struct vm_trace {
     gzFile gz;
     struct inflater *bg;       /* NULL: gz is read synchronously */
     enum vm_trace_format fmt;  /* as given or detected; AUTO only for a file without a non-blank line */
-    char *buf;                 /* BUF_CAP + 1 bytes (room for the appended '\n') */
+    char *buf;                 /* BUF_CAP + 1 bytes (room for the appended '\n'), then BUF_SLACK */
     size_t beg, lim, end;
     bool eof;                  /* no more bytes will come (end of the data or a read error) */
     int rderr;                 /* read error: 0 none, > 0 errno, < 0 minus a zlib error code */
@@ -680,7 +681,7 @@ struct vm_trace *vm_trace_open(const char *path, enum vm_trace_format fmt, char 
     }
     size_t plen = strlen(path);
     struct vm_trace *t = calloc(1, sizeof *t + plen + 1);
-    if (!t || !(t->buf = malloc(BUF_CAP + 1)) || !(t->msg = malloc(plen + MSG_EXTRA))) {
+    if (!t || !(t->buf = calloc(1, BUF_CAP + 1 + BUF_SLACK)) || !(t->msg = malloc(plen + MSG_EXTRA))) {
         if (err && errlen)
             snprintf(err, errlen, "%s: out of memory", path);
         vm_trace_close(t);
@@ -725,13 +726,31 @@ out_fail:
     return NULL;
 }
 
+/* Whether the eight bytes at p are all hex digits, tested at once: as 7-bit values (a non-ASCII byte is
+ * not a digit) the sums never carry into the next byte, and each byte's top bit answers "at least". */
+static inline bool all_hex8(const char *p)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t h = x & ~high, l = h | ones * 0x20;   /* l: letters in lower case */
+    uint64_t digit = (h + ones * (0x80 - '0')) & ~(h + ones * (0x80 - '9' - 1));
+    uint64_t letter = (l + ones * (0x80 - 'a')) & ~(l + ones * (0x80 - 'f' - 1));
+    return ((digit | letter) & ~x & high) == high;
+}
+
 /* Skips the well-formed Lackey instruction lines at beg (most lines of a trace), with the position and line
- * count in registers. Returns whether a line is left in buf[beg, lim). */
+ * count in registers; nothing reads their values, so the usual "I  8-digit-address,digit" is only tested.
+ * Returns whether a line is left in buf[beg, lim). */
 static bool skip_instructions(struct vm_trace *t)
 {
     const char *s = t->buf + t->beg, *lim = t->buf + t->lim, *e;
     uint64_t line = t->line, addr, size;
-    while (s < lim && s[0] == 'I' && s[1] == ' ' && s[2] == ' ' && (e = lackey_fast(s, &addr, &size))) {
+    while (s < lim && s[0] == 'I' && s[1] == ' ' && s[2] == ' ') {
+        if (all_hex8(s + 3) && s[11] == ',' && (unsigned)(s[12] - '0') < 10u && s[13] == '\n')
+            e = s + 13;
+        else if (!(e = lackey_fast(s, &addr, &size)))
+            break;
         s = e + 1;
         line++;
     }
