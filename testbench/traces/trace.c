@@ -470,6 +470,32 @@ static inline const char *lackey_fields(struct vm_trace *t, const char *s, uint6
     return p;
 }
 
+/* Whether the eight bytes at p are all hex digits, tested at once: as 7-bit values (a non-ASCII byte is
+ * not a digit) the sums never carry into the next byte, and each byte's top bit answers "at least". */
+static inline bool all_hex8(const char *p)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t h = x & ~high, l = h | ones * 0x20;   /* l: letters in lower case */
+    uint64_t digit = (h + ones * (0x80 - '0')) & ~(h + ones * (0x80 - '9' - 1));
+    uint64_t letter = (l + ones * (0x80 - 'a')) & ~(l + ones * (0x80 - 'f' - 1));
+    return ((digit | letter) & ~x & high) == high;
+}
+
+/* The value of eight hex digits at p (all_hex8): digit values as bytes, most significant first, packed
+ * pairwise into nibbles, bytes and halves. */
+static inline uint64_t hex8_value(const char *p)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t t = (x & ones * 0x0F) + ((x >> 6) & ones) * 9;   /* letters have bit 6 set: 'a' & 15 = 1 */
+    t = ((t << 4) | (t >> 8)) & 0x00FF00FF00FF00FFull;
+    t = ((t << 8) | (t >> 16)) & 0x0000FFFF0000FFFFull;
+    return ((t << 16) | (t >> 32)) & 0xFFFFFFFFull;
+}
+
 /* The usual "ADDR,SIZE\n" at s + 3 of a Lackey line (1..16 hex digits, 1..9 decimal ones, nothing else):
  * the position of the '\n', or NULL for anything else, which lackey_fields then reads (and names what is
  * wrong). Its loops check nothing per digit: these lengths cannot overflow (the line is short, too). */
@@ -478,10 +504,12 @@ static inline const char *lackey_fast(const char *s, uint64_t *addr, uint64_t *s
     const char *p = s + 3, *q;
     uint64_t x = 0, n = 0;
     int d;
-    while ((d = HEXVAL(*p)) >= 0) {
-        x = x << 4 | (unsigned)d;
-        p++;
+    if (all_hex8(p)) {   /* the usual eight or more digits: the first eight at once */
+        x = hex8_value(p);
+        p += 8;
     }
+    for (; p - s < 3 + 17 && (d = HEXVAL(*p)) >= 0; p++)   /* at most seventeen: more are not the usual */
+        x = x << 4 | (unsigned)d;
     if (p == s + 3 || p - (s + 3) > 16 || *p != ',')
         return NULL;
     q = ++p;
@@ -724,19 +752,6 @@ out_fail:
     copy_msg(t->msg, err, errlen);
     vm_trace_close(t);
     return NULL;
-}
-
-/* Whether the eight bytes at p are all hex digits, tested at once: as 7-bit values (a non-ASCII byte is
- * not a digit) the sums never carry into the next byte, and each byte's top bit answers "at least". */
-static inline bool all_hex8(const char *p)
-{
-    const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
-    uint64_t x;
-    memcpy(&x, p, 8);
-    uint64_t h = x & ~high, l = h | ones * 0x20;   /* l: letters in lower case */
-    uint64_t digit = (h + ones * (0x80 - '0')) & ~(h + ones * (0x80 - '9' - 1));
-    uint64_t letter = (l + ones * (0x80 - 'a')) & ~(l + ones * (0x80 - 'f' - 1));
-    return ((digit | letter) & ~x & high) == high;
 }
 
 /* Skips the well-formed Lackey instruction lines at beg (most lines of a trace), with the position and line
