@@ -81,6 +81,11 @@ static bool fence_hits(const struct vm_tlb *t, unsigned i, const struct vm_tlb_c
     return true;
 }
 
+void vm_tlb_touch(struct vm_tlb *t, int index)
+{
+    vm_repl_touch(&t->repl, (unsigned)index >> t->ways_shift, (unsigned)index & (t->ways - 1));
+}
+
 uint64_t vm_tlb_update(struct vm_tlb *t, const struct vm_tlb_cmd *c, bool sv32, int *fill_index)
 {
     uint64_t inval = 0;

@@ -47,6 +47,8 @@ void vm_tlb_free(struct vm_tlb *t);
 int vm_tlb_lookup(struct vm_tlb *t, uint32_t vpn, uint16_t asid, bool sv32);
 /* Index the fill of `e` goes to. */
 int vm_tlb_fill_index(const struct vm_tlb *t, const struct vm_tlb_entry *e, bool sv32);
+/* The hit `index` used in a cycle without fence, fill, invalidation or seed (vm_tlb_update of just that). */
+void vm_tlb_touch(struct vm_tlb *t, int index);
 /* Applies the cycle; returns the mask of entries invalidated. *fill_index gets the fill's index. */
 uint64_t vm_tlb_update(struct vm_tlb *t, const struct vm_tlb_cmd *c, bool sv32, int *fill_index);
 
