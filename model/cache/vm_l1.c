@@ -76,23 +76,11 @@ static int lookup(const struct vm_l1 *c, uint64_t a)
     return -1;
 }
 
-void vm_l1_outputs(const struct vm_l1 *c, const struct vm_l1_bus_in *b, struct vm_l1_out *o)
+void vm_l1_outputs_bus(const struct vm_l1 *c, const struct vm_l1_bus_in *b, struct vm_l1_out *o)
 {
-    /* The bus fields are read only with bus_req (by the arbiter, and of the granted master). */
     o->resp_valid = false;
     o->resp_rdata = 0;
     o->bus_req = false;
-    switch (c->state) {
-    case L1_IDLE:
-    case L1_WB_WAIT:
-        return;
-    case L1_RESP:
-        o->resp_valid = true;
-        o->resp_rdata = c->op == VM_MEMOP_READ ? c->rdata : 0;
-        return;
-    default:
-        break;
-    }
     unsigned set = set_of(c, c->addr);
     unsigned cur = line_of(c, set, c->way);
     o->bus_type = VM_BUS_RD;
@@ -178,15 +166,9 @@ void vm_l1_snoop(const struct vm_l1 *c, const struct vm_l1_bus_in *b, struct vm_
     s->new_state = nw;
 }
 
-void vm_l1_next(struct vm_l1 *c, const struct vm_mem_req *r, const struct vm_l1_bus_in *b,
-                const struct vm_l1_snoop *s, bool seed_we, uint32_t seed, struct vm_l1_change *chg)
+void vm_l1_next_full(struct vm_l1 *c, const struct vm_mem_req *r, const struct vm_l1_bus_in *b,
+                     const struct vm_l1_snoop *s, bool seed_we, uint32_t seed, struct vm_l1_change *chg)
 {
-    /* Most cycles of an idle cache: its answer shown, or no request, and no snoop or seed to take in. */
-    if ((c->state == L1_RESP || (c->state == L1_IDLE && !r->valid)) && !seed_we && !s->hit && !s->change) {
-        c->state = L1_IDLE;
-        *chg = (struct vm_l1_change){0};
-        return;
-    }
     unsigned set = set_of(c, c->addr);
     unsigned cur = line_of(c, set, c->way);
     struct vm_l1_change own = {0};

@@ -505,7 +505,9 @@ static inline __attribute__((always_inline)) void step_cores(struct vm_model *m,
         mr.wdata = breq->wdata;
         mr.strb = breq->strb;
     }
-    enum vm_memctl_row row = vm_memctl_step(&m->mc, &mr);
+    enum vm_memctl_row row = VM_MEMCTL_ROW_NONE;   /* an idle controller without a request stays as it is */
+    if (mr.valid || m->mc.count || m->mc.rmw)
+        row = vm_memctl_step(&m->mc, &mr);
     if (obs && mr.valid && mr.write)   /* before the blocks below move their lines */
         memcpy(obs->bus_grant_line, mr.line, m->l1[0].line_words * sizeof(uint64_t));
 
