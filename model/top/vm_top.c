@@ -267,6 +267,7 @@ void vm_model_inject_fill_ppn_flip(struct vm_model *m, uint64_t at_cycle)
 }
 
 static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs);
+static void step_one(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs);
 
 /* The MMU's memory port as observed (both tops; every field: an invalid request is all zeros), and the
  * injected fault of the checker proofs. */
@@ -339,7 +340,7 @@ static const uint8_t kCoreInWide[8] = {0xFE, 0xFC, 0xFC, 0xFE, 0xFE, 0xFE, 0xE0,
 
 /* Whether every narrow input the model reads already fits its port (the drivers' way): then the model
  * reads the caller's record as it is, without the masked copy. */
-static bool inputs_fit(const struct vm_in *raw, unsigned cores)
+static inline __attribute__((always_inline)) bool inputs_fit(const struct vm_in *raw, const unsigned cores)
 {
     uint64_t wide = (uint64_t)((raw->dma_valid | raw->buf_we) >> 1 | raw->dma_op >> 2 | raw->buf_addr >> 9), mask;
     memcpy(&mask, kCoreInWide, sizeof mask);
@@ -353,6 +354,11 @@ static bool inputs_fit(const struct vm_in *raw, unsigned cores)
 
 void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *obs)
 {
+    if (m->soc && m->cores == 1 && inputs_fit(raw, 1)) {   /* the common case, first */
+        step_one(m, raw, obs);
+        m->cycles++;
+        return;
+    }
     struct vm_in in_bits;   /* only the active cores' part is written and read */
     const struct vm_in *in = raw;
     if (!inputs_fit(raw, m->cores)) {
@@ -388,6 +394,18 @@ void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *o
     m->cycles++;
 }
 
+/* The quiet cycles the memory allows, the cheapest test and the one that fails most (inline: step_cores
+ * asks it first every cycle): on vm_soc the bus waits for the memory controller, every L1 waits for the bus
+ * (the DMA engine, if busy, waits too: nothing is granted or completed before the controller answers). The
+ * open-row state (mem.row=open) moves only when the controller accepts, which needs a grant: never in a
+ * quiet cycle, so the countdown is all that moves. */
+static inline uint64_t memory_quiet(const struct vm_model *m)
+{
+    if (m->soc)
+        return !m->bus.busy || m->bus.upgr || m->mc.rmw || m->mc.count < 2 ? 0 : m->mc.count - 1;
+    return m->mem.cas || m->mem.count < 2 ? 0 : m->mem.count - 1;
+}
+
 /* A core record that shows only its ready ports and CSR read port, field by field (stores cost less than
  * clearing the whole record first, which compilers do with a slow string instruction). */
 _Static_assert(sizeof(struct vm_core_obs) == 120, "a new field: write it here and in vm_mmu.c observe()");
@@ -417,7 +435,7 @@ static inline __attribute__((always_inline)) void step_cores(struct vm_model *m,
 {
     const unsigned dma_master = n;
     /* Fast path: everything waits for the memory controller and no CSR, DMA or buffer input moves. */
-    if (vm_model_quiet_cycles(m, in)) {
+    if (memory_quiet(m) && vm_model_quiet_cycles(m, in)) {
         if (obs) {
             clear_obs_bus(obs);
             /* a waiting core shows nothing; an idle one (core_waits) shows both ports ready */
@@ -559,10 +577,15 @@ static inline __attribute__((always_inline)) void step_cores(struct vm_model *m,
 }
 
 /* One core, the common case, gets its own copy of the step: its per-core loops and arrays fold away. */
+static __attribute__((noinline)) void step_one(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs)
+{
+    step_cores(m, in, obs, 1);
+}
+
 static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs)
 {
     if (m->cores == 1)
-        step_cores(m, in, obs, 1);
+        step_one(m, in, obs);
     else
         step_cores(m, in, obs, m->cores);
 }
@@ -594,15 +617,7 @@ static bool inputs_quiet(const struct vm_model *m, const struct vm_in *in)
 
 uint64_t vm_model_quiet_cycles(const struct vm_model *m, const struct vm_in *in)
 {
-    /* The memory first (the cheapest test, and the one that fails most): on vm_soc the bus waits for the
-     * memory controller, every L1 waits for the bus (the DMA engine, if busy, waits too: nothing is granted
-     * or completed before the controller answers). The open-row state (mem.row=open) moves only when the
-     * controller accepts, which needs a grant: never in a quiet cycle, so the countdown is all that moves. */
-    uint64_t n;
-    if (m->soc)
-        n = !m->bus.busy || m->bus.upgr || m->mc.rmw || m->mc.count < 2 ? 0 : m->mc.count - 1;
-    else
-        n = m->mem.cas || m->mem.count < 2 ? 0 : m->mem.count - 1;
+    uint64_t n = memory_quiet(m);
     if (!n)
         return 0;
     for (unsigned c = 0; c < m->cores; c++)
