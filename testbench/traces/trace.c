@@ -499,7 +499,8 @@ static inline uint64_t hex8_value(const char *p)
 /* The usual "ADDR,SIZE\n" at s + 3 of a Lackey line (1..16 hex digits, 1..9 decimal ones, nothing else):
  * the position of the '\n', or NULL for anything else, which lackey_fields then reads (and names what is
  * wrong). Its loops check nothing per digit: these lengths cannot overflow (the line is short, too). */
-static inline const char *lackey_fast(const char *s, uint64_t *addr, uint64_t *size)
+static inline __attribute__((always_inline)) const char *lackey_fast(const char *s, uint64_t *addr,
+                                                                  uint64_t *size)
 {
     const char *p = s + 3, *q;
     uint64_t x = 0, n = 0;
