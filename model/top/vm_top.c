@@ -352,25 +352,9 @@ static inline __attribute__((always_inline)) bool inputs_fit(const struct vm_in 
     return !wide;
 }
 
-void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *obs)
+/* vm_top: the MMU straight on the flat memory. */
+static void step_top(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs)
 {
-    if (m->soc && m->cores == 1 && inputs_fit(raw, 1)) {   /* the common case, first */
-        step_one(m, raw, obs);
-        m->cycles++;
-        return;
-    }
-    struct vm_in in_bits;   /* only the active cores' part is written and read */
-    const struct vm_in *in = raw;
-    if (!inputs_fit(raw, m->cores)) {
-        mask_inputs(&in_bits, raw, m->cores);
-        in = &in_bits;
-    }
-    if (m->soc) {
-        step_soc(m, in, obs);
-        m->cycles++;
-        return;
-    }
-
     struct vm_mem_view mv = {
         .req_ready = vm_mem_flat_ready(&m->mem),
         .resp_valid = vm_mem_flat_resp_valid(&m->mem),
@@ -391,6 +375,30 @@ void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *o
         co->l1_chg_addr = 0;
     }
     vm_mem_flat_step(&m->mem, &mreq);
+}
+
+/* Every step but the common one: inputs to mask, several cores, or vm_top (a frame of its own, so that the
+ * common step's caller stays small). */
+static __attribute__((noinline)) void step_other(struct vm_model *m, const struct vm_in *raw, struct vm_obs *obs)
+{
+    struct vm_in in_bits;   /* only the active cores' part is written and read */
+    const struct vm_in *in = raw;
+    if (!inputs_fit(raw, m->cores)) {
+        mask_inputs(&in_bits, raw, m->cores);
+        in = &in_bits;
+    }
+    if (m->soc)
+        step_soc(m, in, obs);
+    else
+        step_top(m, in, obs);
+}
+
+void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *obs)
+{
+    if (m->soc && m->cores == 1 && inputs_fit(raw, 1))   /* the common case, first */
+        step_one(m, raw, obs);
+    else
+        step_other(m, raw, obs);
     m->cycles++;
 }
 
