@@ -45,14 +45,24 @@ static int search(const struct vm_tlb *t, uint32_t vpn, uint16_t asid, bool sv32
     return -1;
 }
 
+static bool memo_holds(const struct vm_tlb *t, const struct vm_tlb_memo *m, uint32_t vpn, uint16_t asid, bool sv32)
+{
+    return m->gen == t->gen && m->vpn == vpn && m->asid == asid && m->sv32 == sv32;
+}
+
 int vm_tlb_lookup(struct vm_tlb *t, uint32_t vpn, uint16_t asid, bool sv32)
 {
     /* Programs revisit a few pages (stack, heap, code data) in turn: remembering the last lookups by VPN
-     * saves the search over every valid entry in most accesses. */
-    struct vm_tlb_memo *m = &t->memo[vpn & (VM_TLB_MEMO - 1)];
-    if (m->gen != t->gen || m->vpn != vpn || m->asid != asid || m->sv32 != sv32)
-        *m = (struct vm_tlb_memo){vpn, asid, sv32, (int8_t)search(t, vpn, asid, sv32), t->gen};
-    return m->hit;
+     * (two per set of VPNs, the most recent first) saves the search over every valid entry in most. */
+    struct vm_tlb_memo *m = t->memo[vpn & (VM_TLB_MEMO_SETS - 1)];
+    if (memo_holds(t, &m[0], vpn, asid, sv32))
+        return m[0].hit;
+    struct vm_tlb_memo found = m[1];
+    if (!memo_holds(t, &found, vpn, asid, sv32))
+        found = (struct vm_tlb_memo){vpn, asid, sv32, (int8_t)search(t, vpn, asid, sv32), t->gen};
+    m[1] = m[0];
+    m[0] = found;
+    return found.hit;
 }
 
 /* The set's valid ways as a mask. */

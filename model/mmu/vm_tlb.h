@@ -13,7 +13,7 @@ struct vm_tlb_memo {
     int8_t hit;
     uint64_t gen;
 };
-#define VM_TLB_MEMO 8   /* power of two */
+#define VM_TLB_MEMO_SETS 8   /* power of two; two ways each, the most recent first */
 
 struct vm_tlb {
     unsigned entries, ways, sets;
@@ -22,7 +22,7 @@ struct vm_tlb {
     struct vm_tlb_entry e[64];
     struct vm_repl repl;
     uint64_t gen;          /* counts changes of valid and e[]: 0 never matches a memo (they start at 0) */
-    struct vm_tlb_memo memo[VM_TLB_MEMO];
+    struct vm_tlb_memo memo[VM_TLB_MEMO_SETS][2];
 };
 
 /* One cycle's requests to the TLB (all evaluated against the state before the edge). */
