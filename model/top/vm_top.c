@@ -517,25 +517,23 @@ static inline __attribute__((always_inline)) void step_cores(struct vm_model *m,
             obs->core[c].csr_rdata = csr_rdata[c];
     }
 
-    /* The memory access of a granted transaction starts in its grant cycle. */
-    struct vm_memctl_req mr = {0};
+    /* The memory access of a granted transaction starts in its grant cycle (an idle controller without a
+     * request stays as it is). */
+    enum vm_memctl_row row = VM_MEMCTL_ROW_NONE;
+    bool mem_write = false;
     if (g.valid && g.type != VM_BUS_UPGR) {
-        mr.valid = true;
-        mr.addr = g.addr;
+        struct vm_memctl_req mr = {.valid = true, .addr = g.addr, .rmw = g.type == VM_BUS_RMW, .word = breq->word,
+                                   .cmp = breq->cmp, .wdata = breq->wdata, .strb = breq->strb};
         bool own_line = g.type == VM_BUS_WB || g.type == VM_BUS_WLI;
-        mr.write = own_line || dirty_line;
+        mr.write = mem_write = own_line || dirty_line;
         mr.line = own_line ? breq->line : dirty_line;
-        mr.rmw = g.type == VM_BUS_RMW;
-        mr.word = breq->word;
-        mr.cmp = breq->cmp;
-        mr.wdata = breq->wdata;
-        mr.strb = breq->strb;
-    }
-    enum vm_memctl_row row = VM_MEMCTL_ROW_NONE;   /* an idle controller without a request stays as it is */
-    if (mr.valid || m->mc.count || m->mc.rmw)
         row = vm_memctl_step(&m->mc, &mr);
-    if (obs && mr.valid && mr.write)   /* before the blocks below move their lines */
-        memcpy(obs->bus_grant_line, mr.line, m->l1[0].line_words * sizeof(uint64_t));
+        if (obs && mr.write)   /* before the blocks below move their lines */
+            memcpy(obs->bus_grant_line, mr.line, m->l1[0].line_words * sizeof(uint64_t));
+    } else if (m->mc.count || m->mc.rmw) {
+        static const struct vm_memctl_req kNoRequest;   /* read-only */
+        row = vm_memctl_step(&m->mc, &kNoRequest);
+    }
 
     for (unsigned c = 0; c < n; c++) {
         const struct vm_core_in *ci = &in->core[c];
@@ -573,7 +571,7 @@ static inline __attribute__((always_inline)) void step_cores(struct vm_model *m,
         obs->bus_grant_type = (uint8_t)g.type;
         obs->bus_grant_addr = g.addr;
     }
-    obs->bus_mem_write = mr.valid && mr.write;
+    obs->bus_mem_write = mem_write;
     obs->bus_mem_row_hit = row == VM_MEMCTL_ROW_HIT;
     obs->bus_mem_row_miss = row == VM_MEMCTL_ROW_MISS;
     obs->bus_done_valid = done_master >= 0;
