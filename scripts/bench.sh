@@ -8,10 +8,15 @@
 # as the difference between a run of 2N and one of N cycles (setup cancels out).
 # Then the same for 1, 2 and 4 cores (every core runs its own stream of the workload): median cycles/s of
 # CORE_RUNS interleaved runs of CORE_CYCLES cycles, and callgrind instructions per cycle.
+# Last, trace replay: a Valgrind Lackey trace of build/oracle_prog, captured here, replayed on the model
+# engine TRACE_RUNS times; the median of its data accesses per second (the trace's L/S/M lines over the
+# replay loop's seconds), and callgrind instructions per access and per cycle (a whole replay less one of a
+# single cycle: the trace's first pass and the image cancel out).
 # Environment: RUNS (default 5), WORKLOAD (default random), CYCLES (default 5000000; the model runs 10x as
 # many so that its time is measurable), IR_CYCLES (default 200000; 0 skips callgrind), CORE_RUNS (default
-# 3; 0 skips the core sweep), CORE_CYCLES (default 2000000), extra vmcosim options in BENCH_ARGS (e.g.
-# "--set mem.size=4M").
+# 3; 0 skips the core sweep), CORE_CYCLES (default 2000000), TRACE_RUNS (default RUNS; 0 skips trace
+# replay), extra vmcosim options in BENCH_ARGS (e.g. "--set mem.size=4M"; not given to trace replay, which
+# runs the default configuration).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
@@ -117,8 +122,46 @@ if ((core_runs > 0)); then
   done
 fi
 
+# Trace replay: a real program's Lackey trace on the model engine (issue 5: >= 5 M accesses/s).
+trace_runs=${TRACE_RUNS:-$runs}
+trace_json=""
+if ((trace_runs > 0)); then
+  trace=$tmp/oracle_prog.lackey
+  valgrind --tool=lackey --trace-mem=yes --log-file="$trace" "$build/oracle_prog" > /dev/null
+  accesses=$(grep -c '^ [LSM] ' "$trace")
+  replay() {
+    "$build/vmcosim" run --engine model --trace "$trace" --max-cycles 1000000000 --stats-json "$tmp/t.json" \
+      "$@" > /dev/null
+  }
+  : > "$tmp/trace"
+  for ((i = 0; i < trace_runs; i++)); do
+    replay
+    awk -v a="$accesses" -F'[:,]' '/"seconds":/ {printf "%.0f\n", a / $2}' "$tmp/t.json" >> "$tmp/trace"
+  done
+  trace_rate=$(median < "$tmp/trace")
+  trace_cycles=$(awk -F'[:,]' '/"cycles":/ {print $2 + 0; exit}' "$tmp/t.json")
+  trace_requests=$(awk -F'[:,]' '/"requests":/ {print $2 + 0; exit}' "$tmp/t.json")
+  ir_access=null ir_trace_cycle=null
+  if ((ir_cycles > 0)); then
+    for c in 1000000000 1; do
+      valgrind --tool=callgrind --callgrind-out-file=/dev/null "$build/vmcosim" run --engine model \
+        --trace "$trace" --max-cycles "$c" > /dev/null 2> "$tmp/cg"
+      grep -o 'Collected : [0-9]*' "$tmp/cg" | awk '{print $3}'
+    done > "$tmp/trace_ir"
+    read -r ir_access ir_trace_cycle < <(awk -v a="$accesses" -v c="$trace_cycles" \
+      'NR == 1 {w = $1} NR == 2 {printf "%.1f %.1f\n", (w - $1) / a, (w - $1) / c}' "$tmp/trace_ir")
+  fi
+  echo "trace replay (oracle_prog Lackey trace: $accesses accesses, $trace_requests requests, $trace_cycles cycles; model engine, default configuration)"
+  awk -v r="$trace_rate" -v n="$trace_runs" 'BEGIN {
+    printf "  %10.2f M accesses/s   (median of %d runs; goal >= 5 M accesses/s)\n", r / 1e6, n }'
+  if [[ $ir_access != null ]]; then
+    echo "  $ir_access instructions per access, $ir_trace_cycle per cycle (callgrind, deterministic)"
+  fi
+  trace_json=", \"trace_runs\": $trace_runs, \"trace_accesses\": $accesses, \"trace_requests\": $trace_requests, \"trace_cycles\": $trace_cycles, \"trace_accesses_per_s\": $trace_rate, \"trace_instructions_per_access\": $ir_access, \"trace_instructions_per_cycle\": $ir_trace_cycle"
+fi
+
 if [[ -n $json ]]; then
-  printf '{"workload": "%s", "runs": %d, "rtl_cycles_per_s": %s, "model_cycles_per_s": %s, "lockstep_cycles_per_s": %s, "lockstep_time_ratio": %s, "rtl_instructions_per_cycle": %s, "model_instructions_per_cycle": %s, "lockstep_instructions_per_cycle": %s, "cores": {%s}}\n' \
-    "$workload" "$runs" "$rtl" "$model" "$lockstep" "$ratio" "$ir_rtl" "$ir_model" "$ir_lockstep" "$cores_json" > "$json"
+  printf '{"workload": "%s", "runs": %d, "rtl_cycles_per_s": %s, "model_cycles_per_s": %s, "lockstep_cycles_per_s": %s, "lockstep_time_ratio": %s, "rtl_instructions_per_cycle": %s, "model_instructions_per_cycle": %s, "lockstep_instructions_per_cycle": %s, "cores": {%s}%s}\n' \
+    "$workload" "$runs" "$rtl" "$model" "$lockstep" "$ratio" "$ir_rtl" "$ir_model" "$ir_lockstep" "$cores_json" "$trace_json" > "$json"
   echo "json: $json"
 fi

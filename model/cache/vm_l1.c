@@ -76,22 +76,21 @@ static int lookup(const struct vm_l1 *c, uint64_t a)
     return -1;
 }
 
-void vm_l1_outputs(const struct vm_l1 *c, const struct vm_l1_bus_in *b, struct vm_l1_out *o)
+void vm_l1_outputs_bus(const struct vm_l1 *c, const struct vm_l1_bus_in *b, struct vm_l1_out *o)
 {
+    o->resp_valid = false;
+    o->resp_rdata = 0;
+    o->bus_req = false;
     unsigned set = set_of(c, c->addr);
     unsigned cur = line_of(c, set, c->way);
-    memset(o, 0, sizeof *o);
     o->bus_type = VM_BUS_RD;
     o->bus_addr = c->addr & ~((1ull << c->off_bits) - 1);
     o->bus_word = word_of(c, c->addr);
     o->bus_cmp = c->cmp;
     o->bus_wdata = c->wdata;
     o->bus_strb = c->strb;
+    o->bus_line = NULL;
     switch (c->state) {
-    case L1_RESP:
-        o->resp_valid = true;
-        o->resp_rdata = c->op == VM_MEMOP_READ ? c->rdata : 0;
-        break;
     case L1_WB_REQ:
         o->bus_req = c->mesi[cur] == VM_MESI_M;
         o->bus_type = VM_BUS_WB;
@@ -167,8 +166,8 @@ void vm_l1_snoop(const struct vm_l1 *c, const struct vm_l1_bus_in *b, struct vm_
     s->new_state = nw;
 }
 
-void vm_l1_next(struct vm_l1 *c, const struct vm_l1_req *r, const struct vm_l1_bus_in *b,
-                const struct vm_l1_snoop *s, bool seed_we, uint32_t seed, struct vm_l1_change *chg)
+void vm_l1_next_full(struct vm_l1 *c, const struct vm_mem_req *r, const struct vm_l1_bus_in *b,
+                     const struct vm_l1_snoop *s, bool seed_we, uint32_t seed, struct vm_l1_change *chg)
 {
     unsigned set = set_of(c, c->addr);
     unsigned cur = line_of(c, set, c->way);

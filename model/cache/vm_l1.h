@@ -5,7 +5,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <vmcosim/contract.h>
+
 #include "../common/vm_repl.h"
+#include "../mem/vm_mem_flat.h"   /* struct vm_mem_req: the MMU's request (valid only in the cycle it is driven) */
 
 enum vm_l1_state { L1_IDLE, L1_RESP, L1_WB_REQ, L1_WB_WAIT, L1_FILL_REQ, L1_UPG_REQ, L1_NA_REQ, L1_RMW_REQ };
 
@@ -26,15 +29,8 @@ struct vm_l1 {
     uint64_t snoop_hits;   /* other masters' transactions that found a copy here */
 };
 
-/* The request the MMU presents (valid only in the cycle it is driven). */
-struct vm_l1_req {
-    bool valid, walk, cont;
-    unsigned op;      /* VM_MEMOP_* */
-    uint8_t strb;
-    uint64_t addr, wdata, cmp;
-};
-
-/* Outputs that depend on the state only (and the bus's answer in this cycle). */
+/* Outputs that depend on the state only (and the bus's answer in this cycle); the bus fields only with
+ * bus_req. */
 struct vm_l1_out {
     bool resp_valid;
     uint64_t resp_rdata;
@@ -80,7 +76,19 @@ struct vm_l1_change {
 int vm_l1_init(struct vm_l1 *c, unsigned sets, unsigned ways, unsigned line_words, unsigned repl);
 void vm_l1_free(struct vm_l1 *c);
 
-void vm_l1_outputs(const struct vm_l1 *c, const struct vm_l1_bus_in *b, struct vm_l1_out *o);
+/* vm_l1_outputs of a cache that uses the bus (every state but IDLE, RESP and WB_WAIT). */
+void vm_l1_outputs_bus(const struct vm_l1 *c, const struct vm_l1_bus_in *b, struct vm_l1_out *o);
+static inline void vm_l1_outputs(const struct vm_l1 *c, const struct vm_l1_bus_in *b, struct vm_l1_out *o)
+{
+    /* Most cycles here, inline: no bus request (the bus fields are read only with bus_req). */
+    if (c->state == L1_IDLE || c->state == L1_WB_WAIT || c->state == L1_RESP) {
+        o->resp_valid = c->state == L1_RESP;
+        o->resp_rdata = c->state == L1_RESP && c->op == VM_MEMOP_READ ? c->rdata : 0;
+        o->bus_req = false;
+        return;
+    }
+    vm_l1_outputs_bus(c, b, o);
+}
 void vm_l1_snoop(const struct vm_l1 *c, const struct vm_l1_bus_in *b, struct vm_l1_snoop *s);
 static inline bool vm_l1_ready(const struct vm_l1 *c, bool snoop_valid)
 {
@@ -90,8 +98,20 @@ static inline bool vm_l1_ready(const struct vm_l1 *c, bool snoop_valid)
  * RMW waiting for the bus, a write-back waiting for its completion, or a write-back (upgrade) request whose
  * victim is still M (line still S; otherwise the next edge turns it into a fill request). */
 bool vm_l1_waits_for_bus(const struct vm_l1 *c);
+/* vm_l1_next of every other cycle. */
+void vm_l1_next_full(struct vm_l1 *c, const struct vm_mem_req *r, const struct vm_l1_bus_in *b,
+                     const struct vm_l1_snoop *s, bool seed_we, uint32_t seed, struct vm_l1_change *chg);
 /* Moves the cache across the clock edge; *chg gets this cycle's line-state change. */
-void vm_l1_next(struct vm_l1 *c, const struct vm_l1_req *r, const struct vm_l1_bus_in *b,
-                const struct vm_l1_snoop *s, bool seed_we, uint32_t seed, struct vm_l1_change *chg);
+static inline void vm_l1_next(struct vm_l1 *c, const struct vm_mem_req *r, const struct vm_l1_bus_in *b,
+                              const struct vm_l1_snoop *s, bool seed_we, uint32_t seed, struct vm_l1_change *chg)
+{
+    /* Most cycles of an idle cache, inline: its answer shown, or no request, and nothing snooped or seeded. */
+    if ((c->state == L1_RESP || (c->state == L1_IDLE && !r->valid)) && !seed_we && !s->hit && !s->change) {
+        c->state = L1_IDLE;
+        *chg = (struct vm_l1_change){0};
+        return;
+    }
+    vm_l1_next_full(c, r, b, s, seed_we, seed, chg);
+}
 
 #endif

@@ -70,16 +70,31 @@ unsigned vm_repl_victim(const struct vm_repl *r, unsigned set, uint64_t valid_wa
     return invalid ? (unsigned)__builtin_ctzll(invalid) : policy_way(r, set);
 }
 
-void vm_repl_touch(struct vm_repl *r, unsigned set, unsigned way)
+/* LRU: the ways younger than the touched one age by one and it becomes 0. Ages stay below 64, so eight go
+ * through one 64-bit word: byte x + (0x80 - t) has its top bit clear exactly when x < t (no carries). */
+static void lru_touch(uint8_t *age, unsigned ways, unsigned way)
 {
-    uint8_t *age = &r->age[set * r->ways];
-    uint8_t touched = age[way];
-    for (unsigned w = 0; w < r->ways; w++) {
-        if (w == way)
-            age[w] = 0;
-        else if (age[w] < touched)
-            age[w]++;
+    uint8_t t = age[way];
+    if (!t)
+        return;   /* already the most recent: nothing is younger */
+    if (ways % 8 == 0) {
+        const uint64_t ones = 0x0101010101010101ull, bias = ones * (uint8_t)(0x80 - t);
+        for (unsigned w = 0; w < ways; w += 8) {
+            uint64_t x;
+            memcpy(&x, age + w, 8);
+            x += (~(x + bias) >> 7) & ones;
+            memcpy(age + w, &x, 8);
+        }
+    } else {
+        for (unsigned w = 0; w < ways; w++)
+            age[w] += age[w] < t;
     }
+    age[way] = 0;
+}
+
+/* PLRU: the nodes on the way's path point away from it. */
+static void plru_touch(struct vm_repl *r, unsigned set, unsigned way)
+{
     unsigned node = 1;
     for (int b = (int)r->log_ways - 1; b >= 0; b--) {
         unsigned dir = (way >> b) & 1;
@@ -89,6 +104,15 @@ void vm_repl_touch(struct vm_repl *r, unsigned set, unsigned way)
             r->tree[set] |= 1ull << node;
         node = 2 * node + dir;
     }
+}
+
+void vm_repl_touch(struct vm_repl *r, unsigned set, unsigned way)
+{
+    /* Only the policy's own state: policy_way reads nothing else (fifo and random keep none per touch). */
+    if (r->policy == VM_REPL_LRU)
+        lru_touch(&r->age[set * r->ways], r->ways, way);
+    else if (r->policy == VM_REPL_PLRU)
+        plru_touch(r, set, way);
 }
 
 void vm_repl_fill(struct vm_repl *r, unsigned set, unsigned way, bool from_policy)

@@ -33,8 +33,8 @@ struct vm_mem_view {
 /* Returns 0, or -1 when memory is short. */
 int vm_mmu_init(struct vm_mmu *m, const struct vm_hwcfg *cfg);
 void vm_mmu_free(struct vm_mmu *m);
-/* One cycle: fills the port and TLB fields of *obs (when obs is not NULL; csr_rdata is left to the top,
- * which owns the CSR read port) and the memory request *mreq, then moves the MMU's state across the
+/* One cycle: writes the request port and TLB fields of *obs (when obs is not NULL; the memory port, L1 and
+ * CSR read port fields are the top's) and the memory request *mreq, then moves the MMU's state across the
  * clock edge. */
 void vm_mmu_cycle(struct vm_mmu *m, const struct vm_core_in *in, const struct vm_mem_view *mv,
                   struct vm_mem_req *mreq, struct vm_core_obs *obs);

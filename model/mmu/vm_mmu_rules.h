@@ -18,16 +18,14 @@ struct vm_tlb_entry {
     uint64_t ppn;
 };
 
-/* VPN bits an entry at `level` compares. */
+/* VPN bits an entry at `level` compares (a table: the TLB lookup asks once per valid entry). */
 static inline uint32_t vm_vpn_match_mask(unsigned level, bool sv32)
 {
-    uint32_t all = sv32 ? VM_VPN_MASK_SV32 : VM_VPN_MASK_SV39;
-    switch (level) {
-    case 0: return all;
-    case 1: return sv32 ? (all & ~0x3FFu) : (all & ~0x1FFu);
-    case 2: return sv32 ? 0 : (all & ~0x3FFFFu);
-    default: return 0;
-    }
+    static const uint32_t kMask[2][4] = {
+        {VM_VPN_MASK_SV39, VM_VPN_MASK_SV39 & ~0x1FFu, VM_VPN_MASK_SV39 & ~0x3FFFFu, 0},
+        {VM_VPN_MASK_SV32, VM_VPN_MASK_SV32 & ~0x3FFu, 0, 0},
+    };
+    return level < 4 ? kMask[sv32][level] : 0;
 }
 
 /* VPN index of page-table level `level`. */

@@ -11,6 +11,7 @@ int vm_tlb_init(struct vm_tlb *t, unsigned entries, unsigned ways, unsigned repl
     t->sets = entries / ways;
     while ((1u << t->ways_shift) < ways)
         t->ways_shift++;
+    t->gen = 1;
     return vm_repl_init(&t->repl, t->sets, ways, repl);
 }
 
@@ -30,7 +31,7 @@ static bool entry_valid(const struct vm_tlb *t, unsigned i)
     return (t->valid >> i) & 1;
 }
 
-int vm_tlb_lookup(const struct vm_tlb *t, uint32_t vpn, uint16_t asid, bool sv32)
+static int search(const struct vm_tlb *t, uint32_t vpn, uint16_t asid, bool sv32)
 {
     /* Every valid entry whose own level selects its set; the lowest index wins a multi-hit. */
     for (uint64_t v = t->valid; v; v &= v - 1) {
@@ -42,6 +43,26 @@ int vm_tlb_lookup(const struct vm_tlb *t, uint32_t vpn, uint16_t asid, bool sv32
             return (int)i;
     }
     return -1;
+}
+
+static bool memo_holds(const struct vm_tlb *t, const struct vm_tlb_memo *m, uint32_t vpn, uint16_t asid, bool sv32)
+{
+    return m->gen == t->gen && m->vpn == vpn && m->asid == asid && m->sv32 == sv32;
+}
+
+int vm_tlb_lookup(struct vm_tlb *t, uint32_t vpn, uint16_t asid, bool sv32)
+{
+    /* Programs revisit a few pages (stack, heap, code data) in turn: remembering the last lookups by VPN
+     * (two per set of VPNs, the most recent first) saves the search over every valid entry in most. */
+    struct vm_tlb_memo *m = t->memo[vpn & (VM_TLB_MEMO_SETS - 1)];
+    if (memo_holds(t, &m[0], vpn, asid, sv32))
+        return m[0].hit;
+    struct vm_tlb_memo found = m[1];
+    if (!memo_holds(t, &found, vpn, asid, sv32))
+        found = (struct vm_tlb_memo){vpn, asid, sv32, (int8_t)search(t, vpn, asid, sv32), t->gen};
+    m[1] = m[0];
+    m[0] = found;
+    return found.hit;
 }
 
 /* The set's valid ways as a mask. */
@@ -70,6 +91,11 @@ static bool fence_hits(const struct vm_tlb *t, unsigned i, const struct vm_tlb_c
     return true;
 }
 
+void vm_tlb_touch(struct vm_tlb *t, int index)
+{
+    vm_repl_touch(&t->repl, (unsigned)index >> t->ways_shift, (unsigned)index & (t->ways - 1));
+}
+
 uint64_t vm_tlb_update(struct vm_tlb *t, const struct vm_tlb_cmd *c, bool sv32, int *fill_index)
 {
     uint64_t inval = 0;
@@ -82,6 +108,8 @@ uint64_t vm_tlb_update(struct vm_tlb *t, const struct vm_tlb_cmd *c, bool sv32, 
         inval |= 1ull << c->inval_one_index;
 
     *fill_index = -1;
+    if (c->fill || inval)
+        t->gen++;   /* the remembered lookups are stale */
     if (c->fill) {
         bool from_policy;
         unsigned set = set_of(t, c->fill_entry.vpn, c->fill_entry.level, sv32);

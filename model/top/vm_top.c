@@ -267,21 +267,21 @@ void vm_model_inject_fill_ppn_flip(struct vm_model *m, uint64_t at_cycle)
 }
 
 static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs);
+static void step_one(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs);
 
-/* The MMU's memory port as observed (both tops), and the injected fault of the checker proofs. */
+/* The MMU's memory port as observed (both tops; every field: an invalid request is all zeros), and the
+ * injected fault of the checker proofs. */
 static void observe_mem_port(const struct vm_model *m, const struct vm_mem_req *mreq, const struct vm_mem_view *mv,
                              struct vm_core_obs *obs)
 {
     obs->mem_req_valid = mreq->valid;
     obs->mem_req_ready = mv->req_ready;
-    if (mreq->valid) {
-        obs->mem_req_op = (uint8_t)mreq->op;
-        obs->mem_req_strb = mreq->strb;
-        obs->mem_req_addr = mreq->addr;
-        obs->mem_req_wdata = mreq->wdata;
-        obs->mem_req_cmp = mreq->cmp;
-        obs->mem_req_cont = mreq->cont;
-    }
+    obs->mem_req_op = (uint8_t)mreq->op;
+    obs->mem_req_strb = mreq->strb;
+    obs->mem_req_addr = mreq->addr;
+    obs->mem_req_wdata = mreq->wdata;
+    obs->mem_req_cmp = mreq->cmp;
+    obs->mem_req_cont = mreq->cont;
     obs->mem_resp_valid = mv->resp_valid;
     obs->mem_resp_rdata = mv->resp_valid ? mv->resp_rdata : 0;
     if (obs->fill_valid && m->cycles >= m->inject_fill_flip_at)
@@ -329,17 +329,32 @@ static void mask_inputs(struct vm_in *in, const struct vm_in *raw, unsigned core
     in->buf_wdata = raw->buf_wdata;
 }
 
-void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *obs)
-{
-    struct vm_in in_bits;   /* only the active cores' part is written and read */
-    mask_inputs(&in_bits, raw, m->cores);
-    const struct vm_in *in = &in_bits;
-    if (m->soc) {
-        step_soc(m, in, obs);
-        m->cycles++;
-        return;
-    }
+/* A core's seven narrow inputs lead its record, one byte each; the bits above each port's width are tested
+ * in one word (the eighth byte is padding, ignored; the mask is built as bytes too, in the host's order). */
+_Static_assert(offsetof(struct vm_core_in, req_valid) == 0 && offsetof(struct vm_core_in, req_op) == 1 &&
+               offsetof(struct vm_core_in, req_size) == 2 && offsetof(struct vm_core_in, req_bare) == 3 &&
+               offsetof(struct vm_core_in, req_cont) == 4 && offsetof(struct vm_core_in, csr_we) == 5 &&
+               offsetof(struct vm_core_in, csr_addr) == 6 && offsetof(struct vm_core_in, req_addr) == 8,
+               "the narrow core inputs are bytes 0..6");
+static const uint8_t kCoreInWide[8] = {0xFE, 0xFC, 0xFC, 0xFE, 0xFE, 0xFE, 0xE0, 0};
 
+/* Whether every narrow input the model reads already fits its port (the drivers' way): then the model
+ * reads the caller's record as it is, without the masked copy. */
+static inline __attribute__((always_inline)) bool inputs_fit(const struct vm_in *raw, const unsigned cores)
+{
+    uint64_t wide = (uint64_t)((raw->dma_valid | raw->buf_we) >> 1 | raw->dma_op >> 2 | raw->buf_addr >> 9), mask;
+    memcpy(&mask, kCoreInWide, sizeof mask);
+    for (unsigned c = 0; c < cores; c++) {
+        uint64_t narrow;
+        memcpy(&narrow, &raw->core[c], sizeof narrow);
+        wide |= narrow & mask;
+    }
+    return !wide;
+}
+
+/* vm_top: the MMU straight on the flat memory. */
+static void step_top(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs)
+{
     struct vm_mem_view mv = {
         .req_ready = vm_mem_flat_ready(&m->mem),
         .resp_valid = vm_mem_flat_resp_valid(&m->mem),
@@ -347,35 +362,93 @@ void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *o
     };
     struct vm_mem_req mreq;
     uint64_t csr_rdata = csr_read(m, 0, in->core[0].csr_addr);   /* before the counters move */
-    if (obs)   /* core 0's record is cleared by its MMU */
+    if (obs)   /* core 0's record: its MMU's fields, then the top's */
         clear_obs_bus(obs);
     vm_mmu_cycle(&m->mmu[0], &in->core[0], &mv, &mreq, obs ? &obs->core[0] : NULL);
     if (obs) {
-        obs->core[0].csr_rdata = csr_rdata;
-        observe_mem_port(m, &mreq, &mv, &obs->core[0]);
-        obs->core[0].mem_req_cont = 0;   /* vm_top's flat memory has no continuation port */
+        struct vm_core_obs *co = &obs->core[0];
+        co->csr_rdata = csr_rdata;
+        observe_mem_port(m, &mreq, &mv, co);
+        co->mem_req_cont = 0;   /* vm_top's flat memory has no continuation port */
+        co->l1_chg_valid = co->l1_chg_old = co->l1_chg_new = 0;   /* nor an L1 */
+        co->l1_chg_index = 0;
+        co->l1_chg_addr = 0;
     }
     vm_mem_flat_step(&m->mem, &mreq);
+}
+
+/* Every step but the common one: inputs to mask, several cores, or vm_top (a frame of its own, so that the
+ * common step's caller stays small). */
+static __attribute__((noinline)) void step_other(struct vm_model *m, const struct vm_in *raw, struct vm_obs *obs)
+{
+    struct vm_in in_bits;   /* only the active cores' part is written and read */
+    const struct vm_in *in = raw;
+    if (!inputs_fit(raw, m->cores)) {
+        mask_inputs(&in_bits, raw, m->cores);
+        in = &in_bits;
+    }
+    if (m->soc)
+        step_soc(m, in, obs);
+    else
+        step_top(m, in, obs);
+}
+
+void vm_model_step(struct vm_model *m, const struct vm_in *raw, struct vm_obs *obs)
+{
+    if (m->soc && m->cores == 1 && inputs_fit(raw, 1))   /* the common case, first */
+        step_one(m, raw, obs);
+    else
+        step_other(m, raw, obs);
     m->cycles++;
+}
+
+/* The quiet cycles the memory allows, the cheapest test and the one that fails most (inline: step_cores
+ * asks it first every cycle): on vm_soc the bus waits for the memory controller, every L1 waits for the bus
+ * (the DMA engine, if busy, waits too: nothing is granted or completed before the controller answers). The
+ * open-row state (mem.row=open) moves only when the controller accepts, which needs a grant: never in a
+ * quiet cycle, so the countdown is all that moves. */
+static inline uint64_t memory_quiet(const struct vm_model *m)
+{
+    if (m->soc)
+        return !m->bus.busy || m->bus.upgr || m->mc.rmw || m->mc.count < 2 ? 0 : m->mc.count - 1;
+    return m->mem.cas || m->mem.count < 2 ? 0 : m->mem.count - 1;
+}
+
+/* A core record that shows only its ready ports and CSR read port, field by field (stores cost less than
+ * clearing the whole record first, which compilers do with a slow string instruction). */
+_Static_assert(sizeof(struct vm_core_obs) == 120, "a new field: write it here and in vm_mmu.c observe()");
+static void observe_quiet_core(struct vm_core_obs *co, bool ready, uint64_t csr_rdata)
+{
+    co->req_ready = co->mem_req_ready = ready;
+    co->resp_valid = co->resp_fault = co->resp_cause = 0;
+    co->resp_rdata = co->resp_tval = 0;
+    co->csr_rdata = csr_rdata;
+    co->mem_req_valid = co->mem_req_cont = co->mem_req_op = co->mem_req_strb = co->mem_resp_valid = 0;
+    co->mem_req_addr = co->mem_req_wdata = co->mem_req_cmp = co->mem_resp_rdata = 0;
+    co->fill_valid = co->fill_level = co->fill_perm = 0;
+    co->fill_index = co->fill_asid = 0;
+    co->fill_vpn = 0;
+    co->fill_ppn = co->inval_mask = 0;
+    co->l1_chg_valid = co->l1_chg_old = co->l1_chg_new = 0;
+    co->l1_chg_index = 0;
+    co->l1_chg_addr = 0;
 }
 
 /* vm_soc: evaluated in the RTL's combinational order (memory controller and bus answers, L1 outputs,
  * arbitration and snoop, MMUs, L1 requests), then every block crosses the edge. */
 
-static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs)
+/* n: m->cores, a constant where step_soc expands this for one core. */
+static inline __attribute__((always_inline)) void step_cores(struct vm_model *m, const struct vm_in *in,
+                                                             struct vm_obs *obs, const unsigned n)
 {
-    const unsigned n = m->cores, dma_master = m->cores;
+    const unsigned dma_master = n;
     /* Fast path: everything waits for the memory controller and no CSR, DMA or buffer input moves. */
-    if (vm_model_quiet_cycles(m, in)) {
+    if (memory_quiet(m) && vm_model_quiet_cycles(m, in)) {
         if (obs) {
             clear_obs_bus(obs);
-            for (unsigned c = 0; c < n; c++) {
-                struct vm_core_obs *co = &obs->core[c];
-                memset(co, 0, sizeof *co);
-                /* a waiting core shows nothing; an idle one (core_waits) shows both ports ready */
-                co->req_ready = co->mem_req_ready = m->mmu[c].state == MMU_IDLE;
-                co->csr_rdata = csr_read(m, c, in->core[c].csr_addr);
-            }
+            /* a waiting core shows nothing; an idle one (core_waits) shows both ports ready */
+            for (unsigned c = 0; c < n; c++)
+                observe_quiet_core(&obs->core[c], m->mmu[c].state == MMU_IDLE, csr_read(m, c, in->core[c].csr_addr));
             obs->dma_ready = m->dma.state == DMA_IDLE;
             obs->buf_rdata = m->dma.buf[in->buf_addr];
         }
@@ -383,7 +456,7 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
         return;
     }
 
-    if (obs)   /* the active cores' records are cleared by their MMUs */
+    if (obs)   /* the active cores' records: their MMUs' fields, then the top's below */
         clear_obs_bus(obs);
     uint64_t csr_rdata[VM_MAX_CORES];   /* the CSR read ports show the values before this edge */
     for (unsigned c = 0; c < n; c++)
@@ -398,15 +471,18 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     bi.word = vm_memctl_resp_word(&m->mc);
 
     struct vm_l1_out lo[VM_MAX_CORES];
+    uint32_t wanting = 0;   /* bit m: master m requests the bus */
     for (unsigned c = 0; c < n; c++) {
         bi.done = done_master == (int)c;
         vm_l1_outputs(&m->l1[c], &bi, &lo[c]);
+        wanting |= (uint32_t)lo[c].bus_req << c;
     }
     struct vm_dma_out dout;
     vm_dma_outputs(&m->dma, &dout);
+    wanting |= (uint32_t)dout.bus_req << dma_master;
     struct vm_bus_req breqs[VM_MAX_CORES + 1];
     struct vm_bus_grant g = {0};
-    if (!m->bus.busy) {   /* arbitration (a busy bus grants nothing) */
+    if (!m->bus.busy && wanting) {   /* arbitration (a busy bus grants nothing): the requests' fields */
         for (unsigned c = 0; c < n; c++)
             breqs[c] = (struct vm_bus_req){lo[c].bus_req, lo[c].bus_type, lo[c].bus_word, lo[c].bus_addr,
                                            lo[c].bus_cmp, lo[c].bus_wdata, lo[c].bus_strb, lo[c].bus_line};
@@ -420,14 +496,11 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
     bi.snoop_addr = g.addr;
 
     /* Every cache snoops the grant; at most one supplies a dirty line (the bus asserts it). */
+    static const struct vm_l1_snoop kNoSnoop;   /* read-only: what a cache sees without a grant */
     struct vm_l1_snoop sn[VM_MAX_CORES];
     const uint64_t *dirty_line = NULL;
     uint32_t snoop_hits = 0;
-    for (unsigned c = 0; c < n; c++) {
-        if (!g.valid) {   /* nothing to snoop */
-            sn[c] = (struct vm_l1_snoop){0};
-            continue;
-        }
+    for (unsigned c = 0; g.valid && c < n; c++) {
         bi.snoop_self = g.master == c;
         vm_l1_snoop(&m->l1[c], &bi, &sn[c]);
         if (sn[c].dirty)
@@ -444,49 +517,47 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
             obs->core[c].csr_rdata = csr_rdata[c];
     }
 
-    /* The memory access of a granted transaction starts in its grant cycle. */
-    struct vm_memctl_req mr = {0};
+    /* The memory access of a granted transaction starts in its grant cycle (an idle controller without a
+     * request stays as it is). */
+    enum vm_memctl_row row = VM_MEMCTL_ROW_NONE;
+    bool mem_write = false;
     if (g.valid && g.type != VM_BUS_UPGR) {
-        mr.valid = true;
-        mr.addr = g.addr;
+        struct vm_memctl_req mr = {.valid = true, .addr = g.addr, .rmw = g.type == VM_BUS_RMW, .word = breq->word,
+                                   .cmp = breq->cmp, .wdata = breq->wdata, .strb = breq->strb};
         bool own_line = g.type == VM_BUS_WB || g.type == VM_BUS_WLI;
-        mr.write = own_line || dirty_line;
+        mr.write = mem_write = own_line || dirty_line;
         mr.line = own_line ? breq->line : dirty_line;
-        mr.rmw = g.type == VM_BUS_RMW;
-        mr.word = breq->word;
-        mr.cmp = breq->cmp;
-        mr.wdata = breq->wdata;
-        mr.strb = breq->strb;
+        row = vm_memctl_step(&m->mc, &mr);
+        if (obs && mr.write)   /* before the blocks below move their lines */
+            memcpy(obs->bus_grant_line, mr.line, m->l1[0].line_words * sizeof(uint64_t));
+    } else if (m->mc.count || m->mc.rmw) {
+        static const struct vm_memctl_req kNoRequest;   /* read-only */
+        row = vm_memctl_step(&m->mc, &kNoRequest);
     }
-    enum vm_memctl_row row = vm_memctl_step(&m->mc, &mr);
-    if (obs && mr.valid && mr.write)   /* before the blocks below move their lines */
-        memcpy(obs->bus_grant_line, mr.line, m->l1[0].line_words * sizeof(uint64_t));
 
     for (unsigned c = 0; c < n; c++) {
         const struct vm_core_in *ci = &in->core[c];
-        struct vm_l1_req lr = {mreq[c].valid, mreq[c].walk, mreq[c].cont, mreq[c].op, mreq[c].strb,
-                               mreq[c].addr, mreq[c].wdata, mreq[c].cmp};
         struct vm_l1_change chg;
         bool seed_we = ci->csr_we && ci->csr_addr == VM_CSR_LFSR_SEED;
         bi.grant = g.valid && g.master == c;
         bi.done = done_master == (int)c;
         bi.snoop_self = g.valid && g.master == c;
-        vm_l1_next(&m->l1[c], &lr, &bi, &sn[c], seed_we, (uint32_t)ci->csr_wdata, &chg);
+        vm_l1_next(&m->l1[c], &mreq[c], &bi, g.valid ? &sn[c] : &kNoSnoop, seed_we, (uint32_t)ci->csr_wdata, &chg);
         if (!obs)
             continue;
         struct vm_core_obs *co = &obs->core[c];
         observe_mem_port(m, &mreq[c], &mv[c], co);
-        co->l1_chg_valid = chg.valid;
-        if (chg.valid) {
-            co->l1_chg_index = (uint16_t)chg.index;
-            co->l1_chg_old = chg.old_state;
-            co->l1_chg_new = chg.new_state;
-            co->l1_chg_addr = chg.addr;
-        }
+        co->l1_chg_valid = chg.valid;   /* every field: no change is all zeros */
+        co->l1_chg_index = (uint16_t)chg.index;
+        co->l1_chg_old = chg.old_state;
+        co->l1_chg_new = chg.new_state;
+        co->l1_chg_addr = chg.addr;
     }
     uint64_t buf_rdata = m->dma.buf[in->buf_addr];
-    bool dma_done = vm_dma_next(&m->dma, in->dma_valid, in->dma_op, in->dma_src, in->dma_dst,
-                                done_master == (int)dma_master, m->mc.line, in->buf_we, in->buf_addr, in->buf_wdata);
+    bool dma_done = false;   /* an idle engine without a command or a buffer write stays as it is */
+    if (m->dma.state != DMA_IDLE || in->dma_valid || in->buf_we)
+        dma_done = vm_dma_next(&m->dma, in->dma_valid, in->dma_op, in->dma_src, in->dma_dst,
+                               done_master == (int)dma_master, m->mc.line, in->buf_we, in->buf_addr, in->buf_wdata);
     vm_bus_next(&m->bus, &g, snoop_hits, mc_resp);
 
     if (!obs)
@@ -500,7 +571,7 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
         obs->bus_grant_type = (uint8_t)g.type;
         obs->bus_grant_addr = g.addr;
     }
-    obs->bus_mem_write = mr.valid && mr.write;
+    obs->bus_mem_write = mem_write;
     obs->bus_mem_row_hit = row == VM_MEMCTL_ROW_HIT;
     obs->bus_mem_row_miss = row == VM_MEMCTL_ROW_MISS;
     obs->bus_done_valid = done_master >= 0;
@@ -509,6 +580,20 @@ static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *
         obs->bus_done_word = bi.word;
         memcpy(obs->bus_done_line, m->mc.line, m->l1[0].line_words * sizeof(uint64_t));
     }
+}
+
+/* One core, the common case, gets its own copy of the step: its per-core loops and arrays fold away. */
+static __attribute__((noinline)) void step_one(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs)
+{
+    step_cores(m, in, obs, 1);
+}
+
+static void step_soc(struct vm_model *m, const struct vm_in *in, struct vm_obs *obs)
+{
+    if (m->cores == 1)
+        step_one(m, in, obs);
+    else
+        step_cores(m, in, obs, m->cores);
 }
 
 /* A core that does nothing until the bus answers: its MMU waits for memory while its L1 waits for the bus,
@@ -538,15 +623,7 @@ static bool inputs_quiet(const struct vm_model *m, const struct vm_in *in)
 
 uint64_t vm_model_quiet_cycles(const struct vm_model *m, const struct vm_in *in)
 {
-    /* The memory first (the cheapest test, and the one that fails most): on vm_soc the bus waits for the
-     * memory controller, every L1 waits for the bus (the DMA engine, if busy, waits too: nothing is granted
-     * or completed before the controller answers). The open-row state (mem.row=open) moves only when the
-     * controller accepts, which needs a grant: never in a quiet cycle, so the countdown is all that moves. */
-    uint64_t n;
-    if (m->soc)
-        n = !m->bus.busy || m->bus.upgr || m->mc.rmw || m->mc.count < 2 ? 0 : m->mc.count - 1;
-    else
-        n = m->mem.cas || m->mem.count < 2 ? 0 : m->mem.count - 1;
+    uint64_t n = memory_quiet(m);
     if (!n)
         return 0;
     for (unsigned c = 0; c < m->cores; c++)

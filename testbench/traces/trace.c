@@ -39,6 +39,7 @@
 #define MSG_EXTRA 384u          /* room for a message beyond the path */
 #define BG_BLOCKS 3u            /* decompressed blocks in flight between the inflater thread and the parser */
 #define BG_BLOCK (1024u * 1024u)
+#define BUF_SLACK 16u           /* zeroed bytes after the buffer: all_hex8 may read past the last line */
 
 /* Compressed input is inflated by a helper thread into a ring of blocks while the parser works on the
  * previous ones (zlib alone takes about as long as parsing). The thread alone touches gz once started. */
@@ -63,7 +64,7 @@ struct vm_trace {
     gzFile gz;
     struct inflater *bg;       /* NULL: gz is read synchronously */
     enum vm_trace_format fmt;  /* as given or detected; AUTO only for a file without a non-blank line */
-    char *buf;                 /* BUF_CAP + 1 bytes (room for the appended '\n') */
+    char *buf;                 /* BUF_CAP + 1 bytes (room for the appended '\n'), then BUF_SLACK */
     size_t beg, lim, end;
     bool eof;                  /* no more bytes will come (end of the data or a read error) */
     int rderr;                 /* read error: 0 none, > 0 errno, < 0 minus a zlib error code */
@@ -469,6 +470,64 @@ static inline const char *lackey_fields(struct vm_trace *t, const char *s, uint6
     return p;
 }
 
+/* Whether the eight bytes at p are all hex digits, tested at once: as 7-bit values (a non-ASCII byte is
+ * not a digit) the sums never carry into the next byte, and each byte's top bit answers "at least". */
+static inline bool all_hex8(const char *p)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t h = x & ~high, l = h | ones * 0x20;   /* l: letters in lower case */
+    uint64_t digit = (h + ones * (0x80 - '0')) & ~(h + ones * (0x80 - '9' - 1));
+    uint64_t letter = (l + ones * (0x80 - 'a')) & ~(l + ones * (0x80 - 'f' - 1));
+    return ((digit | letter) & ~x & high) == high;
+}
+
+/* The value of eight hex digits at p (all_hex8): digit values as bytes, most significant first, packed
+ * pairwise into nibbles, bytes and halves. */
+static inline uint64_t hex8_value(const char *p)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    uint64_t x;
+    memcpy(&x, p, 8);
+    uint64_t t = (x & ones * 0x0F) + ((x >> 6) & ones) * 9;   /* letters have bit 6 set: 'a' & 15 = 1 */
+    t = ((t << 4) | (t >> 8)) & 0x00FF00FF00FF00FFull;
+    t = ((t << 8) | (t >> 16)) & 0x0000FFFF0000FFFFull;
+    return ((t << 16) | (t >> 32)) & 0xFFFFFFFFull;
+}
+
+/* The usual "ADDR,SIZE\n" at s + 3 of a Lackey line (1..16 hex digits, 1..9 decimal ones, nothing else):
+ * the position of the '\n', or NULL for anything else, which lackey_fields then reads (and names what is
+ * wrong). Its loops check nothing per digit: these lengths cannot overflow (the line is short, too). */
+static inline __attribute__((always_inline)) const char *lackey_fast(const char *s, uint64_t *addr,
+                                                                  uint64_t *size)
+{
+    const char *p = s + 3, *q;
+    uint64_t x = 0, n = 0;
+    int d;
+    if (all_hex8(p)) {   /* the usual eight or more digits: the first eight at once */
+        x = hex8_value(p);
+        p += 8;
+    }
+    for (; p - s < 3 + 17 && (d = HEXVAL(*p)) >= 0; p++)   /* at most seventeen: more are not the usual */
+        x = x << 4 | (unsigned)d;
+    if (p == s + 3 || p - (s + 3) > 16 || *p != ',')
+        return NULL;
+    q = ++p;
+    if ((unsigned)(p[0] - '0') < 10u && p[1] == '\n') {   /* the usual one-digit size */
+        n = (unsigned)(p[0] - '0');
+        p++;
+    } else {
+        for (; (unsigned)(*p - '0') < 10u; p++)
+            n = n * 10 + (unsigned)(*p - '0');
+        if (p == q || p - q > 9 || *p != '\n')
+            return NULL;
+    }
+    *addr = x;
+    *size = n;
+    return p;
+}
+
 /* The Lackey line at s. Returns 1 with *a filled, 0 for a line without a data access, -1 when malformed;
  * *next is set past the line's '\n'. */
 static inline int parse_lackey(struct vm_trace *t, const char *s, const char **next, struct vm_trace_access *a)
@@ -476,7 +535,7 @@ static inline int parse_lackey(struct vm_trace *t, const char *s, const char **n
     uint64_t addr, size;
     const char *e;
     if (s[0] == ' ' && (s[1] == 'L' || s[1] == 'S' || s[1] == 'M') && s[2] == ' ') {
-        if (!(e = lackey_fields(t, s, &addr, &size)))
+        if (!(e = lackey_fast(s, &addr, &size)) && !(e = lackey_fields(t, s, &addr, &size)))
             return -1;
         if (size < 1 || size > VM_TRACE_MAX_SIZE)
             return bad_line(t, "size out of range 1..4096", s);
@@ -488,7 +547,7 @@ static inline int parse_lackey(struct vm_trace *t, const char *s, const char **n
         return 1;
     }
     if (s[0] == 'I' && s[1] == ' ' && s[2] == ' ') {
-        if (!(e = lackey_fields(t, s, &addr, &size)))
+        if (!(e = lackey_fast(s, &addr, &size)) && !(e = lackey_fields(t, s, &addr, &size)))
             return -1;
         *next = e + 1;
         return 0;
@@ -651,7 +710,7 @@ struct vm_trace *vm_trace_open(const char *path, enum vm_trace_format fmt, char 
     }
     size_t plen = strlen(path);
     struct vm_trace *t = calloc(1, sizeof *t + plen + 1);
-    if (!t || !(t->buf = malloc(BUF_CAP + 1)) || !(t->msg = malloc(plen + MSG_EXTRA))) {
+    if (!t || !(t->buf = calloc(1, BUF_CAP + 1 + BUF_SLACK)) || !(t->msg = malloc(plen + MSG_EXTRA))) {
         if (err && errlen)
             snprintf(err, errlen, "%s: out of memory", path);
         vm_trace_close(t);
@@ -696,6 +755,26 @@ out_fail:
     return NULL;
 }
 
+/* Skips the well-formed Lackey instruction lines at beg (most lines of a trace), with the position and line
+ * count in registers; nothing reads their values, so the usual "I  8-digit-address,digit" is only tested.
+ * Returns whether a line is left in buf[beg, lim). */
+static bool skip_instructions(struct vm_trace *t)
+{
+    const char *s = t->buf + t->beg, *lim = t->buf + t->lim, *e;
+    uint64_t line = t->line, addr, size;
+    while (s < lim && s[0] == 'I' && s[1] == ' ' && s[2] == ' ') {
+        if (all_hex8(s + 3) && s[11] == ',' && (unsigned)(s[12] - '0') < 10u && s[13] == '\n')
+            e = s + 13;
+        else if (!(e = lackey_fast(s, &addr, &size)))
+            break;
+        s = e + 1;
+        line++;
+    }
+    t->line = line;
+    t->beg = (size_t)(s - t->buf);
+    return s < lim;
+}
+
 int vm_trace_next(struct vm_trace *t, struct vm_trace_access *a, char *err, size_t errlen)
 {
     if (t->state > 0)
@@ -716,6 +795,8 @@ int vm_trace_next(struct vm_trace *t, struct vm_trace_access *a, char *err, size
                 return r;
             }
         }
+        if (!din && !skip_instructions(t))
+            continue;   /* the buffer's lines were all instructions */
         const char *s = t->buf + t->beg, *next = s;
         t->line++;
         int r = din ? parse_din(t, s, &next, a) : parse_lackey(t, s, &next, a);

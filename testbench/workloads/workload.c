@@ -9,6 +9,8 @@
 #include "workload_impl.h"
 
 
+#define SHOWN_CSRS (VM_CSR_COUNT - VM_CSR_PERF_LOADS)   /* the perf counters the CSR read ports rotate through */
+
 static const struct vm_workload_ops *const kWorkloads[] = {&vm_wl_seq, &vm_wl_stride, &vm_wl_random, &vm_wl_coherence,
                                                            &vm_wl_litmus, &vm_wl_refs, &vm_wl_fork_cow, &vm_wl_shared, &vm_wl_lazy,
                                                            &vm_wl_thrash, &vm_wl_hotcold, &vm_wl_matmul};
@@ -35,10 +37,12 @@ struct vm_workload {
     uint8_t dma_op;
     uint64_t dma_src, dma_dst;
     bool dma_busy;              /* a command was accepted and has not completed */
+    unsigned dma_waiting;       /* cores whose DMA command waits for the port (core_drv.dma) */
     bool draining;
     unsigned readers;           /* cores that show a CSR or buffer read this cycle (answered next cycle) */
     bool buf_reading;           /* one of them reads the swap buffer: the read port shows its word */
     uint64_t cycle;
+    unsigned shown;             /* cycle % SHOWN_CSRS, kept as a count (no division per cycle) */
     struct vm_workload_stats total;
 };
 
@@ -148,11 +152,12 @@ int vm_workload_build(struct vm_workload *w, struct vm_image *img, char *err, si
 }
 
 /* Takes in what the previous cycle showed: acceptance and responses. */
-static void observe(struct vm_workload *w, const struct vm_obs *prev)
+static inline __attribute__((always_inline)) void observe(struct vm_workload *w, const struct vm_obs *prev,
+                                                          const unsigned n)
 {
     if (!prev)
         return;
-    for (unsigned c = 0; c < w->cores; c++) {
+    for (unsigned c = 0; c < n; c++) {
         struct core_drv *d = &w->core[c];
         const struct vm_core_obs *o = &prev->core[c];
         if (d->held.req_valid && o->req_ready) {
@@ -172,7 +177,7 @@ static void observe(struct vm_workload *w, const struct vm_obs *prev)
                 w->ops->response(w->st, c, o);
         }
     }
-    for (unsigned c = 0; w->readers && c < w->cores; c++) {
+    for (unsigned c = 0; w->readers && c < n; c++) {
         struct core_drv *d = &w->core[c];
         if (d->reading == VM_ACT_NONE)
             continue;
@@ -217,6 +222,7 @@ static void take_action(struct vm_workload *w, unsigned c, struct vm_in *in)
     }
     case VM_ACT_DMA:
         d->dma = a;
+        w->dma_waiting++;
         d->stats.dma_commands++;
         break;
     case VM_ACT_BUF:
@@ -253,19 +259,46 @@ static bool wants_action(const struct vm_workload *w, const struct core_drv *d)
     return !d->held.req_valid && d->dma.kind != VM_ACT_DMA && !w->draining && !d->ended;
 }
 
-void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct vm_in *in)
+/* The DMA port takes one command at a time, round-robin among the cores that have one. */
+static void offer_dma(struct vm_workload *w)
 {
-    observe(w, prev);
+    for (unsigned k = 1; k <= w->cores; k++) {
+        unsigned c = w->dma_owner + k;
+        c -= c >= w->cores ? w->cores : 0;
+        struct core_drv *d = &w->core[c];
+        if (d->dma.kind != VM_ACT_DMA)
+            continue;
+        w->dma_valid = true;
+        w->dma_owner = c;
+        w->dma_op = d->dma.csr;
+        w->dma_src = d->dma.addr;
+        w->dma_dst = d->dma.value;
+        d->dma.kind = VM_ACT_NONE;
+        w->dma_waiting--;
+        return;
+    }
+}
+
+/* n: w->cores, a constant where vm_workload_next expands this for one core. */
+static inline __attribute__((always_inline)) void next_cores(struct vm_workload *w, const struct vm_obs *prev,
+                                                             struct vm_in *in, const unsigned n)
+{
+    observe(w, prev, n);
     /* Every field of the active cores is written below (the engines ignore the other cores); the system
      * ports start idle. */
     in->buf_we = 0;
     in->buf_wdata = 0;
     /* Keep a perf counter on every CSR read port so its value is compared every cycle. */
-    uint8_t shown = (uint8_t)(VM_CSR_PERF_LOADS + w->cycle % (VM_CSR_COUNT - VM_CSR_PERF_LOADS));
+    uint8_t shown = (uint8_t)(VM_CSR_PERF_LOADS + w->shown);
+    w->shown = w->shown + 1 == SHOWN_CSRS ? 0 : w->shown + 1;
     w->cycle++;
-    for (unsigned c = 0; c < w->cores; c++)   /* first: an action may write another core's CSR port */
-        in->core[c] = (struct vm_core_in){.csr_addr = shown};
-    for (unsigned c = 0; c < w->cores; c++) {
+    for (unsigned c = 0; c < n; c++) {   /* first: an action may write another core's CSR port */
+        struct vm_core_in *ci = &in->core[c];
+        ci->csr_we = 0;
+        ci->csr_addr = shown;
+        ci->csr_wdata = 0;
+    }
+    for (unsigned c = 0; c < n; c++) {
         struct core_drv *d = &w->core[c];
         /* A new action once the request (and any DMA command) was taken. */
         if (wants_action(w, d))
@@ -279,20 +312,8 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
         ci->req_wdata = d->held.req_wdata;
         ci->req_cont = d->held.req_cont;
     }
-    /* The DMA port takes one command at a time, round-robin among the cores that have one. */
-    for (unsigned k = 1; k <= w->cores && !w->dma_valid; k++) {
-        unsigned c = w->dma_owner + k;
-        c -= c >= w->cores ? w->cores : 0;
-        struct core_drv *d = &w->core[c];
-        if (d->dma.kind != VM_ACT_DMA)
-            continue;
-        w->dma_valid = true;
-        w->dma_owner = c;
-        w->dma_op = d->dma.csr;
-        w->dma_src = d->dma.addr;
-        w->dma_dst = d->dma.value;
-        d->dma.kind = VM_ACT_NONE;
-    }
+    if (w->dma_waiting && !w->dma_valid)
+        offer_dma(w);
     in->dma_valid = w->dma_valid;
     in->dma_op = w->dma_op;
     in->dma_src = w->dma_src;
@@ -301,17 +322,29 @@ void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct v
         in->buf_addr = (uint16_t)(w->cycle % VM_DMA_BUF_WORDS);  /* show the buffer on the read port */
 }
 
+/* One core, the common case, gets its own copy: the per-core loops fold away. */
+void vm_workload_next(struct vm_workload *w, const struct vm_obs *prev, struct vm_in *in)
+{
+    if (w->cores == 1)
+        next_cores(w, prev, in, 1);
+    else
+        next_cores(w, prev, in, w->cores);
+}
+
 int vm_workload_holding(const struct vm_workload *w)
 {
-    bool dma_waiting = false;
-    for (unsigned c = 0; c < w->cores; c++) {
+    for (unsigned c = 0; c < w->cores; c++)
         if (wants_action(w, &w->core[c]))
             return 0;
-        dma_waiting |= w->core[c].dma.kind == VM_ACT_DMA;
-    }
-    return !dma_waiting || w->dma_valid;
+    return !w->dma_waiting || w->dma_valid;
 }
-void vm_workload_skip(struct vm_workload *w, uint64_t n) { w->cycle += n; }
+void vm_workload_skip(struct vm_workload *w, uint64_t n)
+{
+    if (!n)
+        return;   /* the usual answer: nothing to skip */
+    w->cycle += n;
+    w->shown = (unsigned)((w->shown + n % SHOWN_CSRS) % SHOWN_CSRS);
+}
 int vm_workload_idle(const struct vm_workload *w)
 {
     for (unsigned c = 0; c < w->cores; c++) {
