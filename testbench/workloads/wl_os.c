@@ -36,7 +36,6 @@
 #define MAX_SCRIPTS 4
 #define MAX_PROCS 16
 #define SLICE 32                 /* accesses per time slice */
-#define TRACE_SLICE 10000        /* the same for traces (as trace.paging=premapped) */
 #define FORK_PAGES 16
 #define FORK_BASE 0x40000000ull
 #define SHM_VA 0x60000000ull
@@ -1035,7 +1034,7 @@ static void report(void *st, FILE *f)
         fprintf(f, "kernel: %llu forks failed (out of memory)\n", (unsigned long long)o->fork_failures);
     if (o->ntraces)
         fprintf(f, "traces: %u processes under the kernel, demand-paged (slices of %d accesses)\n", o->ntraces,
-                TRACE_SLICE);
+                VM_TRACE_SLICE);
     for (unsigned i = 0; i < o->ntraces; i++) {
         const struct vm_trace_proc *t = o->traces[i];
         fprintf(f, "  trace %u  %llu of %llu accesses, %llu pages  %s\n", i, (unsigned long long)t->accesses,
@@ -1087,15 +1086,14 @@ static void vm_stats(void *st, struct vm_vm_stats *out)
 }
 
 /* Every kernel workload drives the cores the same way; they differ in their scripts (create). */
+#define OS_OPS                                                                                                  \
+    .destroy = destroy, .build = build, .next = next, .response = response, .check = check, .report = report,     \
+    .result = result, .vm_stats = vm_stats
 #define OS_WORKLOAD(NAME, CREATE, TAKES_ARG, DESCRIPTION)                                                        \
-    {.name = NAME, .description = DESCRIPTION, .create = CREATE, .destroy = destroy, .build = build, .next = next,  \
-     .response = response, .check = check, .report = report, .takes_arg = TAKES_ARG,          \
-     .result = result, .vm_stats = vm_stats}
+    {.name = NAME, .description = DESCRIPTION, .create = CREATE, .takes_arg = TAKES_ARG, OS_OPS}
 /* The open-ended ones: NAME repeats until --max-cycles, NAME:ROUNDS runs ROUNDS rounds and exits. */
 #define OS_WORKLOAD_ROUNDS(NAME, CREATE, DESCRIPTION)                                                             \
-    {.name = NAME, .description = DESCRIPTION, .create = CREATE, .destroy = destroy, .build = build, .next = next,  \
-     .response = response, .check = check, .report = report, .takes_arg = true,               \
-     .result = result, .vm_stats = vm_stats, .arg_optional = true}
+    {.name = NAME, .description = DESCRIPTION, .create = CREATE, .takes_arg = true, .arg_optional = true, OS_OPS}
 
 const struct vm_workload_ops vm_wl_refs = OS_WORKLOAD("refs", create_refs, true,
     "ARG = LIST of page numbers: one process under the kernel storing to the listed virtual page numbers in order "
@@ -1143,7 +1141,7 @@ void *vm_wl_os_traces_create(const struct vm_config *cfg, uint64_t seed, const c
         return NULL;
     o->nscripts = 1;   /* an empty script 0: trace processes take their accesses from their trace */
     o->initial = n;
-    o->slice_len = TRACE_SLICE;
+    o->slice_len = VM_TRACE_SLICE;
     o->region_va = 0;
     o->region_len = vm_trace_va_limit(cfg);
     for (unsigned i = 0; i < n; i++) {
@@ -1162,6 +1160,5 @@ void *vm_wl_os_traces_create(const struct vm_config *cfg, uint64_t seed, const c
 
 const struct vm_workload_ops vm_wl_os_trace = {
     .name = "trace", .description = "real programs' traces under the kernel (trace.paging=demand)",
-    .create = NULL, .destroy = destroy, .build = build, .next = next, .response = response, .check = check,
-    .report = report, .result = result, .vm_stats = vm_stats, .progress = trace_progress,
+    OS_OPS, .progress = trace_progress,
 };

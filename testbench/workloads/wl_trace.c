@@ -9,7 +9,7 @@
  *
  * trace.paging=premapped (this file's workload): one process per trace (its own page table and ASID i + 1),
  * spread over the cores: trace i runs on core i mod cores, and the traces of one core share it round-robin,
- * TRACE_SLICE accesses at a time (a context switch is a satp write; the TLB keeps the other ASIDs' entries).
+ * VM_TRACE_SLICE accesses at a time (a context switch is a satp write; the TLB keeps the other ASIDs' entries).
  * Each process's whole user virtual range is one anonymous region, so every page it touches is mapped (4 KiB
  * pages, user, read and write, A and D set) to its own frame before the run. */
 #include <vmcosim/contract.h>
@@ -193,7 +193,6 @@ bool vm_trace_proc_next(struct vm_trace_proc *w, struct vm_action *a)
 
 /* ---------------------------------------------------------------- trace.paging=premapped */
 
-#define TRACE_SLICE 10000   /* accesses per time slice when traces share a core */
 
 /* A premapped trace process: its source and how it boots its core or is switched to. */
 struct tr {
@@ -289,7 +288,7 @@ static void switch_to(struct traces *t, unsigned core, unsigned to, struct vm_ac
 {
     struct tr *w = t->p[to];
     t->core[core].cur = to;
-    t->core[core].slice_end = w->src->accesses + TRACE_SLICE;
+    t->core[core].slice_end = w->src->accesses + VM_TRACE_SLICE;
     t->switches++;
     *a = (struct vm_action){.kind = VM_ACT_CSR, .csr = VM_CSR_SATP, .value = w->satp};
     w->booted = w->nboot;   /* only the core's first trace boots it */
@@ -308,7 +307,7 @@ static void next(void *st, unsigned core, struct vm_action *a)
     bool between = w->booted == w->nboot && vm_trace_proc_at_boundary(w->src);
     if (between && w->src->accesses >= t->core[core].slice_end) {
         unsigned to = next_alive(t, cur);
-        t->core[core].slice_end = w->src->accesses + TRACE_SLICE;
+        t->core[core].slice_end = w->src->accesses + VM_TRACE_SLICE;
         if (to != cur) {
             switch_to(t, core, to, a);
             return;
@@ -332,7 +331,7 @@ static void report(void *st, FILE *f)
     if (t->n < 2)
         return;
     fprintf(f, "traces: %u processes on %u cores, %llu context switches (slices of %d accesses)\n", t->n,
-            t->n < t->cores ? t->n : t->cores, (unsigned long long)(t->switches), TRACE_SLICE);
+            t->n < t->cores ? t->n : t->cores, (unsigned long long)(t->switches), VM_TRACE_SLICE);
     for (unsigned i = 0; i < t->n; i++)
         fprintf(f, "  trace %u  core %u  ASID %u  %llu accesses, %llu pages  %s\n", i, i % t->cores, i + 1,
                 (unsigned long long)t->p[i]->src->accesses, (unsigned long long)t->p[i]->src->npages,
@@ -397,7 +396,7 @@ void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char 
     }
     for (unsigned c = 0; c < t->cores && c < n; c++) {
         t->core[c].cur = c;
-        t->core[c].slice_end = TRACE_SLICE;
+        t->core[c].slice_end = VM_TRACE_SLICE;
     }
     return t;
 }

@@ -95,6 +95,8 @@ void vm_trace_proc_free(struct vm_trace_proc *p);
 bool vm_trace_proc_next(struct vm_trace_proc *p, struct vm_action *a);
 /* True when no piece of the current access is left (a context switch may come here). */
 static inline bool vm_trace_proc_at_boundary(const struct vm_trace_proc *p) { return p->taken == p->nqueue; }
+/* Accesses per time slice of a trace process sharing its core (both trace.paging modes). */
+#define VM_TRACE_SLICE 10000
 /* The end of the user virtual range of the configured scheme (bare: physical memory). */
 uint64_t vm_trace_va_limit(const struct vm_config *cfg);
 
