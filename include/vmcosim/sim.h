@@ -22,6 +22,8 @@ struct vm_sim_opts {
     const char *waves_path;       /* FST (RTL engines only), NULL = none */
     uint64_t waves_from, waves_to;
     const char *replay_cmd;       /* for mismatch reports, may be NULL */
+    uint64_t reset_seed;          /* RTL initial state of what reset leaves undefined: 0 = all zeros, otherwise
+                                     Verilator's random reset seeded from this value */
 };
 
 struct vm_sim;

@@ -98,6 +98,21 @@ void vm_workload_report(const struct vm_workload *w, FILE *f);
  * workload is open-ended or does not know. */
 int vm_workload_progress(const struct vm_workload *w, uint64_t *done, uint64_t *total);
 
+/* True when the workload ends by itself (traces, litmus, refs:, fork-cow, lazy, NAME:ROUNDS); false for the
+ * open-ended ones, which repeat until the cycle budget. */
+int vm_workload_finite(const struct vm_workload *w);
+
+/* A real program's trace replayed as a process. */
+struct vm_workload_trace {
+    const char *path;
+    uint64_t accesses_replayed;   /* data accesses issued so far (each one answered once the run drained) */
+    uint64_t accesses_total;      /* data accesses in the file */
+    uint64_t pages;               /* distinct pages it touches */
+};
+/* The workload's traces (none for the built-in workloads): fills out[0..max-1] and returns how many there
+ * are. */
+unsigned vm_workload_traces(const struct vm_workload *w, struct vm_workload_trace *out, unsigned max);
+
 /* Prints "name  description" for every workload. */
 void vm_workload_list(FILE *f);
 

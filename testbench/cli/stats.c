@@ -13,6 +13,85 @@
 
 static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b : 0.0; }
 
+/* Length of the UTF-8 sequence at s (1..4), or 0 when it is not a valid one. */
+static unsigned utf8_len(const unsigned char *s)
+{
+    unsigned n = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 && s[0] >= 0xC2 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3
+               : (s[0] & 0xF8) == 0xF0 && s[0] <= 0xF4 ? 4 : 0;
+    for (unsigned i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if (n == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0)))
+        return 0;   /* overlong, or a UTF-16 surrogate */
+    if (n == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90)))
+        return 0;   /* overlong, or past U+10FFFF */
+    return n;
+}
+
+void vm_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        unsigned n = utf8_len(p);
+        if (*p == '"' || *p == '\\')
+            fprintf(f, "\\%c", *p);
+        else if (*p == '\n')
+            fputs("\\n", f);
+        else if (*p == '\t')
+            fputs("\\t", f);
+        else if (*p < 0x20 || *p == 0x7F || !n)
+            fprintf(f, "\\u%04x", *p);   /* a control character, or a byte that is not UTF-8 */
+        else
+            fwrite(p, 1, n, f);
+        p += n ? n : 1;
+    }
+    fputc('"', f);
+}
+
+/* The traces' accesses replayed and in all, summed. Returns the number of traces. */
+static unsigned trace_totals(const struct vm_workload *wl, uint64_t *done, uint64_t *total)
+{
+    struct vm_workload_trace t[VM_MAX_TRACES];
+    unsigned n = vm_workload_traces(wl, t, VM_MAX_TRACES);
+    *done = *total = 0;
+    for (unsigned i = 0; i < n && i < VM_MAX_TRACES; i++) {
+        *done += t[i].accesses_replayed;
+        *total += t[i].accesses_total;
+    }
+    return n;
+}
+
+void vm_stats_describe_end(char *buf, size_t len, const struct vm_run_stats *s)
+{
+    uint64_t done, total;
+    unsigned ntraces = trace_totals(s->wl, &done, &total);
+    int n = 0;
+    switch (s->run->end) {
+    case VM_RUN_COMPLETE:
+        n = snprintf(buf, len, "complete");
+        break;
+    case VM_RUN_BUDGET:
+        n = snprintf(buf, len, "budget: stopped at the cycle budget of %" PRIu64 " (--max-cycles)", s->max_cycles);
+        break;
+    case VM_RUN_INTERRUPTED:
+        n = snprintf(buf, len, "interrupted%s at cycle %" PRIu64,
+                     s->signal == 2 ? " by SIGINT" : s->signal == 15 ? " by SIGTERM" : "", s->run->cycles);
+        break;
+    case VM_RUN_MISMATCH:
+        n = snprintf(buf, len, "mismatch: the checker stopped the run at cycle %" PRIu64, s->run->cycles);
+        break;
+    }
+    if (n < 0 || (size_t)n >= len)
+        return;
+    if (ntraces && s->run->end != VM_RUN_COMPLETE)
+        snprintf(buf + n, len - (size_t)n, "; %" PRIu64 " of %" PRIu64 " trace accesses replayed (%.1f %%)", done,
+                 total, 100.0 * ratio(done, total));
+    else if (s->run->end == VM_RUN_BUDGET && !vm_workload_finite(s->wl))
+        snprintf(buf + n, len - (size_t)n, "; the workload is open-ended (NAME:ROUNDS runs a fixed amount)");
+    else if (s->run->end != VM_RUN_COMPLETE && vm_workload_finite(s->wl))
+        snprintf(buf + n, len - (size_t)n, "; the workload had not finished");
+}
+
 /* "97.50 %" of hits among `total` with `misses`, or "-" when there was nothing to hit. */
 static const char *hit_rate(char *buf, size_t len, uint64_t misses, uint64_t total)
 {
@@ -49,24 +128,10 @@ static void print_cores(FILE *f, const struct vm_config *cfg, const struct vm_ru
     }
 }
 
-void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *workload, const char *engine,
-                            uint64_t seed, const struct vm_run_stats *s)
+/* The figures read through the CSR ports at the end of the run, and the bus figures. */
+static void print_counters(FILE *f, const struct vm_config *cfg, const struct vm_run_stats *s)
 {
     const struct vm_workload_stats *ws = vm_workload_stats(s->wl);
-    char mode[16], repl[16];
-    vm_config_get(cfg, "vm.mode", mode, sizeof mode);
-    vm_config_get(cfg, "tlb.repl", repl, sizeof repl);
-    char timing[96];
-    if (cfg->mem_row == VM_MEMROW_OPEN)
-        snprintf(timing, sizeof timing, "mem open-row %u banks x %u-byte rows, hit %u / miss %u", cfg->mem_banks,
-                 cfg->mem_row_size, cfg->mem_row_hit, cfg->mem_row_miss);
-    else
-        snprintf(timing, sizeof timing, "mem latency %u", cfg->mem_latency);
-    fprintf(f, "vmcosim %s: workload %s, seed %" PRIu64 ", %u core%s, %s, TLB %ux%u %s, %s\n", engine,
-            workload, seed, cfg->cores, cfg->cores > 1 ? "s" : "", mode, cfg->tlb_entries, cfg->tlb_ways, repl,
-            timing);
-    fprintf(f, "  cycles            %12" PRIu64 "   (%.2f M cycles/s)\n", s->run->cycles,
-            s->run->seconds > 0 ? (double)s->run->cycles / s->run->seconds / 1e6 : 0.0);
     fprintf(f, "  requests          %12" PRIu64 "   loads %" PRIu64 ", stores %" PRIu64 "\n",
             ws->requests, s->run->total.loads, s->run->total.stores);
     char rate[16];
@@ -97,6 +162,38 @@ void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *wo
     }
     if (s->run->cores > 1)
         print_cores(f, cfg, s);
+}
+
+void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *workload, const char *engine,
+                            uint64_t seed, const struct vm_run_stats *s)
+{
+    const struct vm_workload_stats *ws = vm_workload_stats(s->wl);
+    char mode[16], repl[16];
+    vm_config_get(cfg, "vm.mode", mode, sizeof mode);
+    vm_config_get(cfg, "tlb.repl", repl, sizeof repl);
+    char timing[96];
+    if (cfg->mem_row == VM_MEMROW_OPEN)
+        snprintf(timing, sizeof timing, "mem open-row %u banks x %u-byte rows, hit %u / miss %u", cfg->mem_banks,
+                 cfg->mem_row_size, cfg->mem_row_hit, cfg->mem_row_miss);
+    else
+        snprintf(timing, sizeof timing, "mem latency %u", cfg->mem_latency);
+    fprintf(f, "vmcosim %s: workload %s, seed %" PRIu64 ", %u core%s, %s, TLB %ux%u %s, %s\n", engine,
+            workload, seed, cfg->cores, cfg->cores > 1 ? "s" : "", mode, cfg->tlb_entries, cfg->tlb_ways, repl,
+            timing);
+    char end[256];
+    vm_stats_describe_end(end, sizeof end, s);
+    fprintf(f, "  ended             %s\n", end);
+    fprintf(f, "  cycles            %12" PRIu64 "   (%.2f M cycles/s)\n", s->run->cycles,
+            s->run->seconds > 0 ? (double)s->run->cycles / s->run->seconds / 1e6 : 0.0);
+    if (!s->run->counters_read) {
+        /* The perf counters are read through the CSR ports after the run; a mismatch stops it before. */
+        fprintf(f, "  requests          %12" PRIu64 "   accepted by the ports up to the failing cycle: loads %" PRIu64
+                ", stores %" PRIu64 "\n", ws->requests, ws->by_op[VM_OP_LOAD], ws->by_op[VM_OP_STORE]);
+        fprintf(f, "  perf counters       not read: the run stopped before the end-of-run CSR reads (TLB, walker and "
+                "L1 figures unknown)\n");
+    } else {
+        print_counters(f, cfg, s);
+    }
     fprintf(f, "  faults            %12" PRIu64, ws->faults);
     const char *sep = "   ";
     for (unsigned i = 0; i < NCAUSES; i++) {
@@ -127,27 +224,60 @@ void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *wo
                 s->run->cycles_checked, s->run->mismatches);
 }
 
+/* `sep"key": value`, the value null when the counters were not read (the run stopped before the CSR reads). */
+static void put_counter(FILE *f, const char *sep, const char *key, uint64_t v, bool read)
+{
+    if (read)
+        fprintf(f, "%s\"%s\": %" PRIu64, sep, key, v);
+    else
+        fprintf(f, "%s\"%s\": null", sep, key);
+}
+
 static void write_json(FILE *f, const struct vm_config *cfg, const char *workload, const char *engine,
                        uint64_t seed, const struct vm_run_stats *s)
 {
     const struct vm_workload_stats *ws = vm_workload_stats(s->wl);
     fprintf(f, "{\n  \"cycles\": %" PRIu64 ",\n  \"config\": {", s->run->cycles);
     vm_config_write_json(cfg, f);
-    fprintf(f, "},\n  \"seed\": %" PRIu64 ",\n  \"engine\": \"%s\",\n  \"workload\": \"%s\",\n", seed, engine,
-            workload);
-    fprintf(f, "  \"cores\": [");
+    fprintf(f, "},\n  \"seed\": %" PRIu64 ",\n  \"reset_seed\": %" PRIu64 ",\n  \"engine\": ", seed, s->reset_seed);
+    vm_json_string(f, engine);
+    fprintf(f, ",\n  \"workload\": ");
+    vm_json_string(f, workload);
+    fprintf(f, ",\n  \"end\": \"%s\",\n  \"max_cycles\": ", vm_run_end_name(s->run->end));
+    if (s->max_cycles == UINT64_MAX)
+        fprintf(f, "null");
+    else
+        fprintf(f, "%" PRIu64, s->max_cycles);
+    fprintf(f, ",\n  \"counters_read\": %s,\n  \"traces\": [", s->run->counters_read ? "true" : "false");
+    struct vm_workload_trace tr[VM_MAX_TRACES];
+    unsigned ntr = vm_workload_traces(s->wl, tr, VM_MAX_TRACES);
+    for (unsigned i = 0; i < ntr && i < VM_MAX_TRACES; i++) {
+        fprintf(f, "%s\n    {\"path\": ", i ? "," : "");
+        vm_json_string(f, tr[i].path);
+        fprintf(f, ", \"accesses_replayed\": %" PRIu64 ", \"accesses_total\": %" PRIu64 ", \"pages\": %" PRIu64 "}",
+                tr[i].accesses_replayed, tr[i].accesses_total, tr[i].pages);
+    }
+    fprintf(f, "%s],\n  \"cores\": [", ntr ? "\n  " : "");
     for (unsigned c = 0; c < s->run->cores; c++) {
         const struct vm_core_counters *k = &s->run->core[c];
         const struct vm_workload_stats *cs = vm_workload_core_stats(s->wl, c);
-        fprintf(f, "%s\n    { \"loads\": %" PRIu64 ", \"stores\": %" PRIu64 ",\n", c ? "," : "", k->loads, k->stores);
-        fprintf(f, "      \"tlb\": {\"lookups\": %" PRIu64 ", \"misses\": %" PRIu64 "},\n", k->tlb_lookups,
-                k->tlb_misses);
-        fprintf(f, "      \"ptw\": {\"walks\": %" PRIu64 ", \"walk_cycles\": %" PRIu64 ", \"pte_reads\": %" PRIu64
-                "},\n", k->ptw_walks, k->ptw_walk_cycles, k->ptw_pte_reads);
-        fprintf(f, "      \"l1\": {\"demand_accesses\": %" PRIu64 ", \"demand_misses\": %" PRIu64
-                ", \"writebacks\": %" PRIu64 ", \"hits_S\": %" PRIu64 ", \"hits_E\": %" PRIu64 ", \"hits_M\": %" PRIu64
-                ", \"snoop_hits\": %" PRIu64 "},\n", k->l1_accesses, k->l1_misses, k->l1_writebacks, k->l1_hits[0],
-                k->l1_hits[1], k->l1_hits[2], k->l1_snoop_hits);
+        bool rd = s->run->counters_read;
+        fprintf(f, "%s\n    {", c ? "," : "");
+        put_counter(f, " ", "loads", k->loads, rd);
+        put_counter(f, ", ", "stores", k->stores, rd);
+        put_counter(f, ",\n      \"tlb\": {", "lookups", k->tlb_lookups, rd);
+        put_counter(f, ", ", "misses", k->tlb_misses, rd);
+        put_counter(f, "},\n      \"ptw\": {", "walks", k->ptw_walks, rd);
+        put_counter(f, ", ", "walk_cycles", k->ptw_walk_cycles, rd);
+        put_counter(f, ", ", "pte_reads", k->ptw_pte_reads, rd);
+        put_counter(f, "},\n      \"l1\": {", "demand_accesses", k->l1_accesses, rd);
+        put_counter(f, ", ", "demand_misses", k->l1_misses, rd);
+        put_counter(f, ", ", "writebacks", k->l1_writebacks, rd);
+        put_counter(f, ", ", "hits_S", k->l1_hits[0], rd);
+        put_counter(f, ", ", "hits_E", k->l1_hits[1], rd);
+        put_counter(f, ", ", "hits_M", k->l1_hits[2], rd);
+        put_counter(f, ", ", "snoop_hits", k->l1_snoop_hits, rd);
+        fprintf(f, "},\n");
         fprintf(f, "      \"requests\": %" PRIu64 ", \"sfences\": %" PRIu64 ", \"satp_writes\": %" PRIu64
                 ", \"faults\": {", cs->requests, cs->sfences, cs->satp_writes);
         for (unsigned i = 0; i < NCAUSES; i++)
@@ -186,9 +316,13 @@ static void write_json(FILE *f, const struct vm_config *cfg, const char *workloa
         fprintf(f, "%s%d", i ? ", " : "", v.buddy_extfrag[i]);
     fprintf(f, "]},\n    \"slabs\": [");
     for (unsigned i = 0; i < 2; i++)
-        fprintf(f, "%s{\"name\": \"%s\", \"active_objs\": %" PRIu64 ", \"num_objs\": %" PRIu64 ", \"objsize\": %"
-                PRIu64 ", \"num_slabs\": %" PRIu64 "}", i ? ", " : "", v.slab[i].name, v.slab[i].active_objs,
-                v.slab[i].num_objs, v.slab[i].objsize, v.slab[i].num_slabs);
+    {
+        fprintf(f, "%s{\"name\": ", i ? ", " : "");
+        vm_json_string(f, v.slab[i].name);
+        fprintf(f, ", \"active_objs\": %" PRIu64 ", \"num_objs\": %" PRIu64 ", \"objsize\": %" PRIu64
+                ", \"num_slabs\": %" PRIu64 "}", v.slab[i].active_objs, v.slab[i].num_objs, v.slab[i].objsize,
+                v.slab[i].num_slabs);
+    }
     fprintf(f, "]},\n");
     fprintf(f, "  \"thrashing\": {\"windows\": %" PRIu64 ", \"thrashing_windows\": %" PRIu64
             ", \"pff_max_per_1000\": %" PRIu64 ", \"working_set_max\": %" PRIu64 "},\n", v.pff_windows,
@@ -210,11 +344,17 @@ static void write_csv(FILE *f, const struct vm_config *cfg, const char *workload
     for (unsigned c = 0; c < s->run->cores; c++) {
         const struct vm_core_counters *k = &s->run->core[c];
         const struct vm_workload_stats *cs = vm_workload_core_stats(s->wl, c);
-        fprintf(f, "%u,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-                ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", c,
-                k->loads, k->stores, k->tlb_lookups, k->tlb_misses, k->ptw_walks, k->ptw_walk_cycles, k->ptw_pte_reads,
-                k->l1_accesses, k->l1_misses, k->l1_writebacks, k->l1_hits[0], k->l1_hits[1], k->l1_hits[2],
-                k->l1_snoop_hits, cs->requests, cs->faults);
+        const uint64_t v[] = {k->loads, k->stores, k->tlb_lookups, k->tlb_misses, k->ptw_walks, k->ptw_walk_cycles,
+                              k->ptw_pte_reads, k->l1_accesses, k->l1_misses, k->l1_writebacks, k->l1_hits[0],
+                              k->l1_hits[1], k->l1_hits[2], k->l1_snoop_hits};
+        fprintf(f, "%u", c);
+        for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {   /* empty: not read (the run stopped before) */
+            if (s->run->counters_read)
+                fprintf(f, ",%" PRIu64, v[i]);
+            else
+                fprintf(f, ",");
+        }
+        fprintf(f, ",%" PRIu64 ",%" PRIu64 "\n", cs->requests, cs->faults);
     }
 }
 
@@ -228,7 +368,7 @@ static int write_atomic(const char *path, writer_fn write, const struct vm_confi
     size_t n = strlen(path) + 32;
     char *tmp = malloc(n);
     if (!tmp) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "out of host memory");
         return -1;
     }
     snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());

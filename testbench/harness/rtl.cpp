@@ -1,5 +1,6 @@
 // The C API of include/vmcosim/rtl.h over the verilated variants (one per TLB geometry).
 #include <cstdio>
+#include <new>
 #include <cstring>
 
 #include "rtl_impl.hpp"
@@ -44,10 +45,15 @@ extern "C" struct vm_rtl *vm_rtl_new(const struct vm_hwcfg *cfg, const struct vm
             continue;
         if (v.l1_size && (v.l1_ways != cfg->l1_ways || v.l1_line != cfg->l1_line))
             continue;
-        vm_rtl_impl *impl = v.make(cfg, waves, err, errlen);
-        if (!impl)
+        try {   // the verilated model holds the whole physical memory: the host may not have it
+            vm_rtl_impl *impl = v.make(cfg, waves, err, errlen);
+            if (!impl)
+                return nullptr;
+            return new vm_rtl{impl};
+        } catch (const std::bad_alloc &) {
+            std::snprintf(err, errlen, "out of host memory for the RTL model");
             return nullptr;
-        return new vm_rtl{impl};
+        }
     }
     if (cfg->l1_size)
         std::snprintf(err, errlen,

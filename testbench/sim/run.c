@@ -59,14 +59,29 @@ static void count_bus(struct vm_run_result *r, const struct vm_obs *o)
     }
 }
 
-int vm_run(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, struct vm_run_result *r)
+const char *vm_run_end_name(enum vm_run_end e)
 {
-    return vm_run_progress(sim, wl, max_cycles, r, NULL, NULL);
+    switch (e) {
+    case VM_RUN_COMPLETE: return "complete";
+    case VM_RUN_BUDGET: return "budget";
+    case VM_RUN_INTERRUPTED: return "interrupted";
+    case VM_RUN_MISMATCH: return "mismatch";
+    }
+    return "?";
 }
 
-int vm_run_progress(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, struct vm_run_result *r,
-                    vm_progress_fn progress, void *ctx)
+int vm_run(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, struct vm_run_result *r)
 {
+    return vm_run_ctl(sim, wl, max_cycles, r, NULL);
+}
+
+int vm_run_ctl(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cycles, struct vm_run_result *r,
+               const struct vm_run_ctl *ctl)
+{
+    static const volatile int kNoStop = 0;
+    vm_progress_fn progress = ctl ? ctl->progress : NULL;
+    void *ctx = ctl ? ctl->ctx : NULL;
+    const volatile int *stop = ctl && ctl->stop ? ctl->stop : &kNoStop;
     uint32_t turns = 0;
     struct timespec t0, t1;
     struct vm_in in;
@@ -76,7 +91,7 @@ int vm_run_progress(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cyc
     memset(r, 0, sizeof *r);
     r->cores = vm_sim_cores(sim);
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    while (!mismatch && vm_sim_cycles(sim) < max_cycles && !vm_workload_done(wl)) {
+    while (!mismatch && vm_sim_cycles(sim) < max_cycles && !vm_workload_done(wl) && !*stop) {
         vm_workload_next(wl, prev, &in);
         /* Model engine: while the driver holds a request and writes no CSR, jump over the cycles in which
          * only countdowns run (the same result, cycle for cycle), keeping this cycle's step in budget. */
@@ -88,6 +103,12 @@ int vm_run_progress(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cyc
         if (progress && !(++turns & 0xFFFF))
             progress(ctx, vm_sim_cycles(sim), max_cycles, vm_workload_stats(wl)->requests);
     }
+    if (mismatch)
+        r->end = VM_RUN_MISMATCH;
+    else if (vm_workload_done(wl))
+        r->end = VM_RUN_COMPLETE;
+    else
+        r->end = *stop ? VM_RUN_INTERRUPTED : VM_RUN_BUDGET;
     /* Issue nothing new; let the request in flight finish. */
     vm_workload_drain(wl);
     for (unsigned i = 0; !mismatch && !vm_workload_idle(wl) && i < DRAIN_LIMIT; i++) {
@@ -99,9 +120,12 @@ int vm_run_progress(struct vm_sim *sim, struct vm_workload *wl, uint64_t max_cyc
     if (!mismatch) {
         vm_workload_next(wl, prev, &in); /* takes in the last response */
         mismatch = read_counters(sim, r);
+        r->counters_read = !mismatch;
     }
     if (!mismatch)
         mismatch = vm_sim_finish(sim);
+    if (mismatch)
+        r->end = VM_RUN_MISMATCH;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     r->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     r->mismatch = mismatch;

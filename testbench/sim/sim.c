@@ -27,7 +27,7 @@ struct vm_sim *vm_sim_new(const struct vm_sim_opts *o, char *err, size_t errlen)
 {
     struct vm_sim *s = calloc(1, sizeof *s);
     if (!s) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "out of host memory");
         return NULL;
     }
     s->engine = o->engine;
@@ -41,13 +41,13 @@ struct vm_sim *vm_sim_new(const struct vm_sim_opts *o, char *err, size_t errlen)
             goto fail;
     }
     if (o->engine == VM_ENGINE_LOCKSTEP && !(s->checker = vm_checker_new(o->seed, o->replay_cmd))) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "out of host memory");
         goto fail;
     }
     if (o->hw.l1_size) {
         unsigned sets = o->hw.l1_size / o->hw.l1_line / o->hw.l1_ways;
         if (!(s->coherence = vm_coherence_new(o->hw.cores, sets, o->hw.l1_ways, o->hw.l1_line))) {
-            snprintf(err, errlen, "out of memory");
+            snprintf(err, errlen, "out of host memory");
             goto fail;
         }
     }

@@ -151,7 +151,7 @@ static const char *read_error_text(int rderr, char *buf, size_t len)
     case -Z_DATA_ERROR:
         return "corrupt gzip data";
     case -Z_MEM_ERROR:
-        return "out of memory";
+        return "out of host memory";
     default:
         if (rderr > 0)
             return strerror(rderr);
@@ -712,7 +712,7 @@ struct vm_trace *vm_trace_open(const char *path, enum vm_trace_format fmt, char 
     struct vm_trace *t = calloc(1, sizeof *t + plen + 1);
     if (!t || !(t->buf = calloc(1, BUF_CAP + 1 + BUF_SLACK)) || !(t->msg = malloc(plen + MSG_EXTRA))) {
         if (err && errlen)
-            snprintf(err, errlen, "%s: out of memory", path);
+            snprintf(err, errlen, "%s: out of host memory", path);
         vm_trace_close(t);
         return NULL;
     }

@@ -45,7 +45,7 @@ static void *create_seq(const struct vm_config *cfg, uint64_t seed, const char *
     (void)arg;
     void *b = create(cfg, seed, false);
     if (!b)
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "out of host memory");
     return b;
 }
 
@@ -54,7 +54,7 @@ static void *create_stride(const struct vm_config *cfg, uint64_t seed, const cha
     (void)arg;
     void *b = create(cfg, seed, true);
     if (!b)
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "out of host memory");
     return b;
 }
 

@@ -50,7 +50,7 @@ static void *create(const struct vm_config *cfg, uint64_t seed, const char *arg,
     }
     struct coh *h = calloc(1, sizeof *h);
     if (!h) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "out of host memory");
         return NULL;
     }
     h->cfg = *cfg;

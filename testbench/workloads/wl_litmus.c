@@ -348,7 +348,7 @@ static void *create(const struct vm_config *cfg, uint64_t seed, const char *arg,
     }
     struct litmus *L = calloc(1, sizeof *L);
     if (!L) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "out of host memory");
         return NULL;
     }
     L->cfg = *cfg;
@@ -407,5 +407,5 @@ const struct vm_workload_ops vm_wl_litmus = {
     "every outcome must be sequentially consistent (all interleavings enumerated); random start delays, "
     "thread-to-core maps and cache states; the outcome histogram follows the summary",
     .create = create, .destroy = destroy, .build = build, .next = next, .response = response, .check = check,
-    .report = report, .takes_arg = true,
+    .report = report, .takes_arg = true, .finite = vm_wl_always_finite,
 };

@@ -624,7 +624,7 @@ static struct os *os_new(const struct vm_config *cfg, uint64_t seed, const char 
     }
     struct os *o = calloc(1, sizeof *o);
     if (!o) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "out of host memory");
         return NULL;
     }
     o->cfg = *cfg;
@@ -640,7 +640,7 @@ static struct os *os_new(const struct vm_config *cfg, uint64_t seed, const char 
 static int os_start_kernel(struct os *o, char *err, size_t errlen)
 {
     if (!(o->sim = hal_sim_new(o->cfg.cores, &o->hal))) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "out of host memory");
         return -1;
     }
     struct fw_config kc = {
@@ -657,7 +657,7 @@ static struct os *os_finish(struct os *o, int bad, char *err, size_t errlen)
 {
     if (bad || os_start_kernel(o, err, errlen)) {
         if (bad)
-            snprintf(err, errlen, "out of memory");
+            snprintf(err, errlen, "out of host memory");
         destroy(o);
         return NULL;
     }
@@ -688,7 +688,7 @@ static int parse_refs(struct os *o, const char *arg, char *err, size_t errlen)
             return -1;
         }
         if (script_add(&o->scripts[0], (struct step){ST_STORE, (uint64_t)v << 12, 0})) {
-            snprintf(err, errlen, "out of memory");
+            snprintf(err, errlen, "out of host memory");
             return -1;
         }
         max = v > max ? v : max;
@@ -1052,6 +1052,19 @@ static void trace_progress(void *st, uint64_t *done, uint64_t *total)
     }
 }
 
+/* Looping scripts without ROUNDS repeat until the budget; everything else ends when its processes exit. */
+static bool os_finite(void *st)
+{
+    const struct os *o = st;
+    return !(o->scripts[0].loops && !o->rounds);
+}
+
+static const struct vm_trace_proc *trace_at(void *st, unsigned i)
+{
+    const struct os *o = st;
+    return i < o->ntraces ? o->traces[i] : NULL;
+}
+
 static void vm_stats(void *st, struct vm_vm_stats *out)
 {
     struct os *o = st;
@@ -1088,7 +1101,7 @@ static void vm_stats(void *st, struct vm_vm_stats *out)
 /* Every kernel workload drives the cores the same way; they differ in their scripts (create). */
 #define OS_OPS                                                                                                  \
     .destroy = destroy, .build = build, .next = next, .response = response, .check = check, .report = report,     \
-    .result = result, .vm_stats = vm_stats
+    .result = result, .vm_stats = vm_stats, .finite = os_finite, .trace = trace_at
 #define OS_WORKLOAD(NAME, CREATE, TAKES_ARG, DESCRIPTION)                                                        \
     {.name = NAME, .description = DESCRIPTION, .create = CREATE, .takes_arg = TAKES_ARG, OS_OPS}
 /* The open-ended ones: NAME repeats until --max-cycles, NAME:ROUNDS runs ROUNDS rounds and exits. */

@@ -57,7 +57,7 @@ static void *create(const struct vm_config *cfg, uint64_t seed, const char *arg,
     }
     struct rnd *r = calloc(1, sizeof *r);
     if (!r) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "out of host memory");
         return NULL;
     }
     r->cfg = *cfg;

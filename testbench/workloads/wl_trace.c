@@ -109,12 +109,12 @@ static int first_pass(struct vm_trace_proc *w, const struct vm_config *cfg, bool
         }
         for (uint64_t p = a.addr >> 12; p <= (a.addr + a.size - 1) >> 12; p++)
             if (add_page(w, p)) {
-                snprintf(err, errlen, "out of memory");
+                snprintf(err, errlen, "out of host memory");
                 rc = -1;
                 break;
             }
         if (rc == 1 && want_future && add_future(w, a.addr >> 12)) {
-            snprintf(err, errlen, "out of memory");
+            snprintf(err, errlen, "out of host memory");
             rc = -1;
         }
         if (rc < 0)
@@ -138,7 +138,7 @@ struct vm_trace_proc *vm_trace_proc_open(const char *path, const struct vm_confi
     struct vm_trace_proc *w = calloc(1, sizeof *w);
     if (!w || !(w->path = malloc(strlen(path) + 1))) {
         free(w);
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "out of host memory");
         return NULL;
     }
     strcpy(w->path, path);
@@ -348,6 +348,12 @@ static void progress(void *st, uint64_t *done, uint64_t *total)
     }
 }
 
+static const struct vm_trace_proc *trace_at(void *st, unsigned i)
+{
+    const struct traces *t = st;
+    return i < t->n ? t->p[i]->src : NULL;
+}
+
 static void *create_none(const struct vm_config *cfg, uint64_t seed, const char *arg, char *err, size_t errlen)
 {
     (void)arg;
@@ -363,7 +369,7 @@ const struct vm_workload_ops vm_wl_trace = {
                    "--trace for more (up to 64): a process each, every page it touches mapped before the run, "
                    "trace i on core i mod cores, a core's traces time-sliced every 10000 accesses",
     .create = create_none, .destroy = destroy, .build = build, .next = next, .report = report,
-    .progress = progress,
+    .progress = progress, .finite = vm_wl_always_finite, .trace = trace_at,
 };
 
 void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char *const *paths, unsigned n, char *err,
@@ -375,7 +381,7 @@ void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char 
     }
     struct traces *t = calloc(1, sizeof *t);
     if (!t) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "out of host memory");
         return NULL;
     }
     t->cfg = *cfg;
@@ -384,7 +390,7 @@ void *vm_wl_trace_create(const struct vm_config *cfg, uint64_t seed, const char 
     for (unsigned i = 0; i < n; i++) {
         struct tr *w = calloc(1, sizeof *w);
         if (!w) {
-            snprintf(err, errlen, "out of memory");
+            snprintf(err, errlen, "out of host memory");
             destroy(t);
             return NULL;
         }

@@ -83,7 +83,7 @@ struct vm_workload *vm_workload_new(const char *name, const struct vm_config *cf
         }
         struct vm_workload *w = calloc(1, sizeof *w);
         if (!w) {
-            snprintf(err, errlen, "out of memory");
+            snprintf(err, errlen, "out of host memory");
             return NULL;
         }
         w->ops = ops;
@@ -118,7 +118,7 @@ struct vm_workload *vm_workload_new_traces(const char *const *paths, unsigned n,
 {
     struct vm_workload *w = calloc(1, sizeof *w);
     if (!w) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, "out of host memory");
         return NULL;
     }
     w->ops = cfg->trace_demand ? &vm_wl_os_trace : &vm_wl_trace;
@@ -415,6 +415,27 @@ void vm_workload_list(FILE *f)
     }
     fprintf(f, "  %-16s ", "--trace FILE");
     vm_print_wrapped(f, 19, 110, vm_wl_trace.description);
+}
+
+bool vm_wl_always_finite(void *st)
+{
+    (void)st;
+    return true;
+}
+
+int vm_workload_finite(const struct vm_workload *w)
+{
+    return w->ops->finite && w->ops->finite(w->st);
+}
+
+unsigned vm_workload_traces(const struct vm_workload *w, struct vm_workload_trace *out, unsigned max)
+{
+    unsigned n = 0;
+    for (const struct vm_trace_proc *p; w->ops->trace && (p = w->ops->trace(w->st, n)); n++)
+        if (n < max)
+            out[n] = (struct vm_workload_trace){.path = p->path, .accesses_replayed = p->accesses,
+                                                .accesses_total = p->total, .pages = p->npages};
+    return n;
 }
 
 int vm_workload_progress(const struct vm_workload *w, uint64_t *done, uint64_t *total)

@@ -52,7 +52,14 @@ struct vm_workload_ops {
     bool arg_optional;
     /* Optional, for workloads of known length (traces): accesses issued so far and in all. */
     void (*progress)(void *st, uint64_t *done, uint64_t *total);
+    /* Optional: true when the workload ends by itself (absent: open-ended, it repeats until the budget). */
+    bool (*finite)(void *st);
+    /* Optional, for traces: the i-th trace process (NULL past the last). */
+    const struct vm_trace_proc *(*trace)(void *st, unsigned i);
 };
+
+/* For the ops tables of workloads that always end by themselves. */
+bool vm_wl_always_finite(void *st);
 
 /* Small deterministic PRNG for workload choices (splitmix64). */
 static inline uint64_t vm_rand(uint64_t *s)
