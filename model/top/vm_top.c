@@ -217,7 +217,7 @@ struct vm_model *vm_model_new(const struct vm_hwcfg *cfg, char *err, size_t errl
     return m;
 oom:
     vm_model_free(m);
-    snprintf(err, errlen, "out of memory for the model");
+    snprintf(err, errlen, "out of host memory for the model");
     return NULL;
 }
 

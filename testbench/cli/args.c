@@ -65,7 +65,7 @@ static int check_output(const char *opt, const char *path, char *err, size_t err
 
 static const char *const kValued[] = {"--engine", "--workload", "--set", "--config", "--seed", "--reset-seed",
                                       "--max-cycles", "--stats-json", "--stats-csv", "--waves", "--waves-from",
-                                      "--waves-to", "--trace"};
+                                      "--waves-to", "--trace", "--inject-mismatch"};
 
 static bool takes_value(const char *a)
 {
@@ -113,6 +113,10 @@ static int apply(struct vm_cli_run_opts *o, const char *a, const char *v, char *
     } else if (!strcmp(a, "--waves-from")) {
         if (parse_u64(v, &o->waves_from))
             return usage(err, errlen, "--waves-from needs a cycle number, got '%.64s'", v);
+    } else if (!strcmp(a, "--inject-mismatch")) {
+        if (parse_u64(v, &o->inject_mismatch))
+            return usage(err, errlen, "--inject-mismatch needs a cycle number, got '%.64s'", v);
+        o->inject_set = true;
     } else if (!strcmp(a, "--waves-to")) {
         if (parse_u64(v, &o->waves_to))
             return usage(err, errlen, "--waves-to needs a cycle number, got '%.64s'", v);
@@ -137,6 +141,8 @@ static int check_opts(struct vm_cli_run_opts *o, char *err, size_t errlen)
         return usage(err, errlen, "--waves writes an FST file: its name must end in .fst, got '%.200s'", o->waves);
     if (o->waves && o->engine == VM_ENGINE_MODEL)
         return usage(err, errlen, "--waves needs an RTL engine (lockstep or rtl)");
+    if (o->inject_set && o->engine != VM_ENGINE_LOCKSTEP)
+        return usage(err, errlen, "--inject-mismatch tests the lockstep checker: it needs --engine lockstep");
     if (o->waves_from > o->waves_to)
         return usage(err, errlen, "--waves-from is after --waves-to");
     if (!o->reset_seed_set)

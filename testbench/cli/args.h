@@ -33,6 +33,8 @@ struct vm_cli_run_opts {
     const char *stats_json, *stats_csv;
     const char *waves;
     uint64_t waves_from, waves_to;
+    uint64_t inject_mismatch;             /* checker self-test: wrong model TLB fills from this cycle (0: off) */
+    bool inject_set;
     struct vm_config cfg;
 };
 

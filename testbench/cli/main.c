@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <vmcosim/config.h>
 #include <vmcosim/contract.h>
+#include <vmcosim/model.h>
 #include <vmcosim/rtl.h>
 #include <vmcosim/run.h>
 #include <vmcosim/sim.h>
@@ -24,6 +25,8 @@ static const char kUsage[] =
     "usage: vmcosim run [--engine lockstep|rtl|model] (--workload NAME | --trace FILE...) [--set key=value]...\n"
     "                   [--config FILE] [--seed N] [--reset-seed N] [--max-cycles N] [--stats-json FILE]\n"
     "                   [--stats-csv FILE] [--waves FILE.fst [--waves-from C] [--waves-to C]]\n"
+    "       vmcosim run ... --inject-mismatch CYCLE   (lockstep checker self-test: the model's TLB fills from\n"
+    "                   CYCLE on are wrong, so the run must stop with a mismatch report, exit 1)\n"
     "       vmcosim list\n"
     "       vmcosim --help\n"
     "Runs a workload or real programs' traces on the RTL and the C model in lockstep (default), or on either\n"
@@ -148,6 +151,7 @@ static int cmd_run(int argc, char **argv)
     char err[1024];
     if (vm_cli_parse_run(argc, argv, &o, err, sizeof err))
         return usage_error("%s", err);
+    catch_signals();   /* from here on a signal ends the run cleanly (a signal during set-up: at cycle 0) */
     struct vm_workload *wl = NULL;
     struct vm_sim *sim = NULL;
     struct vm_image img = {0};
@@ -180,6 +184,8 @@ static int cmd_run(int argc, char **argv)
         goto out;
     }
     vm_sim_load_image(sim, &img);
+    if (o.inject_set)
+        vm_model_inject_fill_ppn_flip(vm_sim_model(sim), o.inject_mismatch);
 
     /* Finite input runs to its end unless the user set a budget; open-ended workloads get the default one. */
     uint64_t budget = o.max_cycles ? o.max_cycles : vm_workload_finite(wl) ? UINT64_MAX : VM_DEFAULT_OPEN_BUDGET;
@@ -188,7 +194,6 @@ static int cmd_run(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &prog.t0);
     struct vm_run_ctl ctl = {.progress = isatty(STDERR_FILENO) ? show_progress : NULL, .ctx = &prog,
                              .stop = &g_stop};
-    catch_signals();
     int mismatch = vm_run_ctl(sim, wl, budget, &res, &ctl);
     if (prog.shown)
         fprintf(stderr, "\r\033[K");   /* the summary replaces the progress line */

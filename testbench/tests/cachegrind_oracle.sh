@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# External oracle (GUIDE §7): with 1 core and LRU, the L1 demand misses of a Lackey trace of a real program
+# SPDX-License-Identifier: MIT
+# External oracle: with 1 core and LRU, the L1 demand misses of a Lackey trace of a real program
 # equal the D1 misses Cachegrind reports for the same program and D1 geometry (size/ways <= 4096), and the
 # demand accesses equal its D refs. Trace and Cachegrind run in the same directory with the same
-# environment (stack addresses depend on both).
+# environment (stack addresses depend on both). vmcosim runs with no --max-cycles, as a user would: a trace
+# is finite input and must replay whole ("end": "complete", every access replayed).
 # Usage: cachegrind_oracle.sh VMCOSIM PROGRAM WORKDIR
 set -uo pipefail
 vmcosim=$1 prog=$2 work=$3
@@ -18,12 +20,18 @@ for geometry in 4096,2,64 8192,4,64 1024,1,32; do
   cg_refs=$(awk '/D   refs:/ {gsub(",", "", $4); print $4}' cg.txt)
   cg_miss=$(awk '/D1  misses:/ {gsub(",", "", $4); print $4}' cg.txt)
   for engine in model lockstep; do
-    "$vmcosim" run --engine "$engine" --trace trace.lackey --max-cycles 1000000000 \
+    "$vmcosim" run --engine "$engine" --trace trace.lackey \
       --set l1.size="$size" --set l1.ways="$ways" --set l1.line="$line" --set l1.repl=lru \
       --stats-json "s_$engine.json" > /dev/null || { echo "FAIL: vmcosim $engine $geometry"; fail=1; continue; }
     refs=$(grep -o '"demand_accesses": [0-9]*' "s_$engine.json" | awk '{print $2}')
     miss=$(grep -o '"demand_misses": [0-9]*' "s_$engine.json" | awk '{print $2}')
-    if [[ -n $cg_miss && $miss == "$cg_miss" && $refs == "$cg_refs" ]]; then
+    end=$(grep -o '"end": "[a-z]*"' "s_$engine.json")
+    replayed=$(grep -o '"accesses_replayed": [0-9]*' "s_$engine.json" | awk '{print $2}')
+    total=$(grep -o '"accesses_total": [0-9]*' "s_$engine.json" | awk '{print $2}')
+    if [[ $end != '"end": "complete"' || -z $total || $replayed != "$total" ]]; then
+      echo "FAIL: D1=$geometry $engine: the run did not replay the whole trace ($end, $replayed of $total)"
+      fail=1
+    elif [[ -n $cg_miss && $miss == "$cg_miss" && $refs == "$cg_refs" ]]; then
       echo "ok: D1=$geometry $engine: $miss misses / $refs accesses = Cachegrind $cg_miss / $cg_refs"
     else
       echo "FAIL: D1=$geometry $engine: vmcosim $miss misses / $refs accesses, Cachegrind $cg_miss / $cg_refs"

@@ -1,7 +1,9 @@
 // The vmcosim command line: exit statuses, error messages, config precedence, outputs.
 #include <gtest/gtest.h>
 
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -263,18 +265,44 @@ class JsonPaths {
         while (i_ < s_.size() && isspace((unsigned char)s_[i_]))
             i_++;
     }
+    // A JSON string, decoded: the escapes JSON defines (\\uXXXX below U+0100 only, all the writer uses);
+    // false on a raw control character or any other escape.
     bool string(std::string *out)
     {
         if (s_[i_] != '"')
             return false;
-        size_t e = ++i_;
-        while (e < s_.size() && s_[e] != '"')
-            e += s_[e] == '\\' ? 2 : 1;
-        if (e >= s_.size())
-            return false;
-        *out = s_.substr(i_, e - i_);
-        i_ = e + 1;
-        return true;
+        out->clear();
+        for (i_++; i_ < s_.size(); i_++) {
+            unsigned char c = (unsigned char)s_[i_];
+            if (c == '"')
+                return ++i_, true;
+            if (c < 0x20)
+                return false;
+            if (c != '\\') {
+                out->push_back((char)c);
+                continue;
+            }
+            if (++i_ >= s_.size())
+                return false;
+            const char *simple = strchr("\"\\/bfnrt", s_[i_]);
+            if (simple && s_[i_]) {
+                out->push_back("\"\\/\b\f\n\r\t"[simple - "\"\\/bfnrt"]);
+            } else if (s_[i_] == 'u' && i_ + 4 < s_.size()) {
+                unsigned v = 0;
+                for (int k = 1; k <= 4; k++) {
+                    if (!isxdigit((unsigned char)s_[i_ + k]))
+                        return false;
+                    v = v * 16 + (unsigned)std::stoi(s_.substr(i_ + k, 1), nullptr, 16);
+                }
+                if (v > 0xFF)
+                    return false;
+                out->push_back((char)v);
+                i_ += 4;
+            } else {
+                return false;
+            }
+        }
+        return false;
     }
     bool value(const std::string &path)
     {
@@ -333,7 +361,10 @@ TEST(Cli, StatsJsonHasTheGuideKeysForEveryEngine)
     EXPECT_EQ("1", probe.paths["a.b[0]"]);
     EXPECT_EQ("-2.5", probe.paths["a.b[1].c"]);
     EXPECT_EQ("x,y", probe.paths["d"]);
-    for (const char *bad : {"{\"a\": }", "{\"a\": 1,}", "{\"a\" 1}", "[1, 2", "{\"a\": 1} x", "{\"a\": nope}"})
+    ASSERT_TRUE(probe.parse("{\"q\": \"a\\\"b\\\\c\\n\\u0001\\u00ff\"}"));
+    EXPECT_EQ(std::string("a\"b\\c\n\x01\xff"), probe.paths["q"]);
+    for (const char *bad : {"{\"a\": }", "{\"a\": 1,}", "{\"a\" 1}", "[1, 2", "{\"a\": 1} x", "{\"a\": nope}",
+                            "{\"a\": \"x\\qy\"}", "{\"a\": \"x\ny\"}", "{\"a\": \"x}"})
         EXPECT_FALSE(JsonPaths().parse(bad)) << bad;
     // GUIDE §5, every key, on every engine, for a workload without the kernel, one under it, and a trace
     std::string trace = tmp_path("keys.lackey");
@@ -834,6 +865,269 @@ TEST(Cli, TraceCountLimits)
     EXPECT_EQ(2, r.status);
     EXPECT_TRUE(contains(r.out, "at most 64 traces")) << r.out;
     std::remove(a.c_str());
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- how runs end
+namespace {
+
+// stdout and stderr of a command, apart.
+struct Split {
+    int status;
+    std::string out, err;
+};
+
+Split vmcosim_split(const std::string &args, const std::string &env = "")
+{
+    std::string out = tmp_path("split.out"), err = tmp_path("split.err");
+    std::string cmd = env + " " + std::string(VMCOSIM_BIN) + " " + args + " >" + out + " 2>" + err;
+    int st = std::system(cmd.c_str());
+    Split r{WIFEXITED(st) ? WEXITSTATUS(st) : -1, slurp(out), slurp(err)};
+    std::remove(out.c_str());
+    std::remove(err.c_str());
+    return r;
+}
+
+JsonPaths parse_json(const std::string &path)
+{
+    JsonPaths j;
+    EXPECT_TRUE(j.parse(slurp(path))) << slurp(path);
+    return j;
+}
+
+TEST(CliEnd, FiniteInputRunsToItsEndWithoutABudget)
+{
+    // 400000 accesses at about five cycles each: far past the budget open-ended workloads get (1000000)
+    unsigned loads, stores;
+    std::string trace = make_trace("whole.lackey", 0x10000000, 400000, 64, &loads, &stores);
+    std::string json = tmp_path("whole.json");
+    Split r = vmcosim_split("run --engine model --trace " + trace + " --stats-json " + json);
+    ASSERT_EQ(0, r.status) << r.err;
+    EXPECT_EQ("", r.err) << "a whole run says nothing on stderr";
+    EXPECT_TRUE(contains(r.out, "  ended             complete\n")) << r.out;
+    JsonPaths j = parse_json(json);
+    EXPECT_EQ("complete", j.paths["end"]);
+    EXPECT_EQ("null", j.paths["max_cycles"]);
+    EXPECT_EQ("400000", j.paths["traces[0].accesses_total"]);
+    EXPECT_EQ("400000", j.paths["traces[0].accesses_replayed"]);
+    EXPECT_EQ("400000", j.paths["cores[0].l1.demand_accesses"]);
+    EXPECT_EQ(std::to_string(loads), j.paths["cores[0].loads"]);
+    EXPECT_GT(std::stoull(j.paths["cycles"]), 1000000ull);
+
+    // with a budget: it says so on stderr and in the JSON, with what was left undone
+    Split b = vmcosim_split("run --engine model --trace " + trace + " --max-cycles 100000 --stats-json " + json);
+    ASSERT_EQ(0, b.status) << b.err;
+    j = parse_json(json);
+    EXPECT_EQ("budget", j.paths["end"]);
+    EXPECT_EQ("100000", j.paths["max_cycles"]);
+    std::string done = j.paths["traces[0].accesses_replayed"];
+    EXPECT_LT(std::stoull(done), 400000ull);
+    EXPECT_GT(std::stoull(done), 0ull);
+    EXPECT_EQ(done, j.paths["cores[0].l1.demand_accesses"]) << "the replayed accesses are the ones measured";
+    EXPECT_TRUE(contains(b.err, "vmcosim: partial run: budget: stopped at the cycle budget of 100000 (--max-cycles); " +
+                                    done + " of 400000 trace accesses replayed")) << b.err;
+    EXPECT_TRUE(contains(b.out, "  ended             budget: ")) << b.out;
+    std::remove(trace.c_str());
+    std::remove(json.c_str());
+}
+
+TEST(CliEnd, OpenEndedWorkloadsKeepTheDefaultBudgetAndSaySo)
+{
+    std::string json = tmp_path("open.json");
+    Split r = vmcosim_split("run --engine model --workload seq --stats-json " + json);
+    ASSERT_EQ(0, r.status) << r.err;
+    JsonPaths j = parse_json(json);
+    EXPECT_EQ("budget", j.paths["end"]);
+    EXPECT_EQ("1000000", j.paths["max_cycles"]);
+    uint64_t cycles = std::stoull(j.paths["cycles"]);
+    EXPECT_GE(cycles, 1000000ull);
+    EXPECT_LT(cycles, 1000100ull) << "only the request in flight and the counter reads follow the budget";
+    EXPECT_TRUE(contains(r.err, "the workload is open-ended")) << r.err;
+    // a fixed number of rounds is finite: it completes, however long it takes
+    Split k = vmcosim_split("run --engine model --workload hotcold:1 --set mem.size=1M --stats-json " + json);
+    ASSERT_EQ(0, k.status) << k.err;
+    EXPECT_EQ("complete", parse_json(json).paths["end"]);
+    EXPECT_EQ("", k.err);
+    // and so is a kernel workload of a fixed script: Belady's string under FIFO with 3 frames, 9 faults
+    Split f = vmcosim_split("run --workload refs:1,2,3,4,1,2,5,1,2,3,4,5 --set vm.frames=3 --set vm.policy=fifo "
+                            "--set mem.size=1M --stats-json " + json);
+    ASSERT_EQ(0, f.status) << f.err;
+    j = parse_json(json);
+    EXPECT_EQ("complete", j.paths["end"]);
+    EXPECT_EQ("9", j.paths["vm.page_faults"]);
+    std::remove(json.c_str());
+}
+
+// Starts vmcosim with its outputs in files; returns its pid.
+pid_t spawn(const std::string &args, const std::string &out, const std::string &err, const std::string &tmpdir = "")
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!tmpdir.empty())
+            setenv("TMPDIR", tmpdir.c_str(), 1);
+        std::string cmd = "exec " + std::string(VMCOSIM_BIN) + " " + args + " >" + out + " 2>" + err;
+        execl("/bin/sh", "sh", "-c", cmd.c_str(), (char *)nullptr);
+        _exit(127);
+    }
+    return pid;
+}
+
+int wait_status(pid_t pid, bool *signalled)
+{
+    int st = 0;
+    waitpid(pid, &st, 0);
+    *signalled = WIFSIGNALED(st);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+bool file_exists(const std::string &path) { return access(path.c_str(), F_OK) == 0; }
+
+TEST(CliEnd, SignalsStopTheRunCleanly)
+{
+    for (int sig : {SIGINT, SIGTERM}) {
+        std::string fst = tmp_path("sig.fst"), json = tmp_path("sig.json"), out = tmp_path("sig.out"),
+                    err = tmp_path("sig.err");
+        std::remove(fst.c_str());
+        pid_t pid = spawn("run --workload random --set cores=2 --set mem.size=1M --max-cycles 1000000000000 "
+                          "--waves " + fst + " --stats-json " + json, out, err);
+        ASSERT_GT(pid, 0);
+        for (int i = 0; i < 3000 && !file_exists(fst); i++)   // the FST opens when the RTL is built
+            usleep(10000);
+        ASSERT_TRUE(file_exists(fst)) << slurp(err);
+        usleep(500000);   // half a second of cycles into the FST
+        kill(pid, sig);
+        bool signalled;
+        int status = wait_status(pid, &signalled);
+        EXPECT_FALSE(signalled) << "the process ends by itself, not by the signal";
+        EXPECT_EQ(sig == SIGINT ? 130 : 143, status) << slurp(err);
+        JsonPaths j = parse_json(json);
+        EXPECT_EQ("interrupted", j.paths["end"]);
+        EXPECT_EQ("true", j.paths["counters_read"]);
+        EXPECT_EQ("0", j.paths["lockstep.mismatches"]);
+        uint64_t cycles = std::stoull(j.paths["cycles"]);
+        EXPECT_GT(cycles, 1000u);
+        EXPECT_EQ(cycles, std::stoull(j.paths["lockstep.cycles_checked"]));
+        std::string summary = slurp(out);
+        EXPECT_TRUE(contains(summary, sig == SIGINT ? "interrupted by SIGINT at cycle " : "interrupted by SIGTERM at cycle "))
+            << summary;
+        EXPECT_TRUE(contains(slurp(err), "vmcosim: partial run: interrupted")) << slurp(err);
+        // the FST was closed properly: GTKWave's converter reads it whole
+        std::string vcd = tmp_path("sig.vcd");
+        EXPECT_EQ(0, std::system(("fst2vcd -f " + fst + " -o " + vcd + " >/dev/null 2>&1").c_str()));
+        std::string text = slurp(vcd);
+        EXPECT_TRUE(contains(text, "$enddefinitions")) << "a readable FST has its header";
+        EXPECT_TRUE(contains(text, "\n#" + std::to_string(2 * (cycles / 4))) || text.size() > 100000)
+            << "it holds the cycles run";
+        for (const std::string &f : {fst, json, out, err, vcd})
+            std::remove(f.c_str());
+    }
+}
+
+TEST(CliEnd, AnInterruptedRunLeavesNoTemporaryFile)
+{
+    // lazy maps a host file it creates in TMPDIR; the run ends by SIGTERM with the file in use
+    char tmpl[] = "/tmp/vmcosim_cli_tmpdirXXXXXX";
+    ASSERT_NE(nullptr, mkdtemp(tmpl));
+    std::string dir = tmpl, out = tmp_path("lazy.out"), err = tmp_path("lazy.err"), json = tmp_path("lazy.json");
+    auto entries = [&dir] {
+        std::string cmd = "ls -A " + dir + " | wc -l";
+        FILE *p = popen(cmd.c_str(), "r");
+        int n = -1;
+        if (p && fscanf(p, "%d", &n) != 1)
+            n = -1;
+        if (p)
+            pclose(p);
+        return n;
+    };
+    pid_t pid = spawn("run --workload lazy --stats-json " + json, out, err, dir);
+    bool seen = false;
+    for (int i = 0; i < 100000 && !seen; i++) {   // the file exists from the workload's start to its end
+        seen = entries() > 0;
+        if (!seen)
+            usleep(200);
+    }
+    ASSERT_TRUE(seen) << "lazy's file appears in TMPDIR";
+    kill(pid, SIGTERM);
+    bool signalled;
+    EXPECT_EQ(143, wait_status(pid, &signalled)) << slurp(err);
+    EXPECT_EQ(0, entries()) << "lazy's file is removed";
+    EXPECT_EQ("interrupted", parse_json(json).paths["end"]);
+    rmdir(dir.c_str());
+    for (const std::string &f : {out, err, json})
+        std::remove(f.c_str());
+}
+
+TEST(CliEnd, JsonStaysValidForAnyTraceName)
+{
+    // a quote and a backslash, then a control character and a byte that is not UTF-8
+    for (std::string name : {std::string("we\"ird\\name.lackey"), std::string("ctl\x01\xff.lackey")}) {
+        std::string trace = tmp_path(name), json = tmp_path("names.json");
+        write_file(trace, " L 10000000,8\n S 10000008,8\n");
+        std::string quoted = "'" + trace + "'";
+        Split r = vmcosim_split("run --engine model --trace " + quoted + " --stats-json " + json);
+        ASSERT_EQ(0, r.status) << r.err;
+        JsonPaths j = parse_json(json);
+        EXPECT_EQ(trace, j.paths["traces[0].path"]);
+        EXPECT_EQ("trace " + trace.substr(trace.rfind('/') + 1), j.paths["workload"]);
+        EXPECT_EQ("2", j.paths["traces[0].accesses_replayed"]);
+        std::remove(trace.c_str());
+        std::remove(json.c_str());
+    }
+}
+
+TEST(CliEnd, AMismatchReportsAReplayCommandThatReplaysItAndNoFalseZeros)
+{
+    // a trace whose name needs quoting, and the checker's self-test: the model's TLB fills go wrong
+    std::string trace = tmp_path("it's a trace $x.lackey"), json = tmp_path("mm.json");
+    unsigned loads, stores;
+    std::string made = make_trace("mm.lackey", 0x10000000, 2000, 40, &loads, &stores);
+    ASSERT_EQ(0, std::rename(made.c_str(), trace.c_str()));
+    std::string q;   // the path quoted by the test (not by the code under test)
+    for (char c : trace)
+        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    Split r = vmcosim_split("run --trace '" + q + "' --set mem.size=1M --inject-mismatch 200 --stats-json " + json);
+    ASSERT_EQ(1, r.status) << r.err;
+    size_t at = r.err.find("replay: ");
+    ASSERT_NE(std::string::npos, at) << r.err;
+    std::string replay = r.err.substr(at + 8, r.err.find('\n', at) - at - 8);
+    EXPECT_TRUE(contains(replay, "--inject-mismatch 200")) << replay;
+    size_t cyc = r.err.find("cycle ");
+    ASSERT_NE(std::string::npos, cyc);
+    std::string first_line = r.err.substr(0, r.err.find('\n'));
+    // the summary marks what it could not read, the JSON holds null, never a false 0
+    EXPECT_TRUE(contains(r.out, "perf counters       not read")) << r.out;
+    EXPECT_FALSE(contains(r.out, "TLB lookups")) << r.out;
+    JsonPaths j = parse_json(json);
+    EXPECT_EQ("mismatch", j.paths["end"]);
+    EXPECT_EQ("false", j.paths["counters_read"]);
+    EXPECT_EQ("null", j.paths["cores[0].tlb.lookups"]);
+    EXPECT_EQ("null", j.paths["cores[0].loads"]);
+    EXPECT_NE("0", j.paths["cores[0].requests"]) << "the driver's own count is known";
+    EXPECT_EQ("1", j.paths["lockstep.mismatches"]);
+    // the printed command, run by a shell as it stands, replays the same mismatch
+    std::string out2 = tmp_path("replay.out"), err2 = tmp_path("replay.err");
+    int st = std::system(("cd " + std::string(::testing::TempDir()) + " && " + replay + " >" + out2 + " 2>" + err2).c_str());
+    EXPECT_EQ(1, WIFEXITED(st) ? WEXITSTATUS(st) : -1) << slurp(err2);
+    std::string e2 = slurp(err2);
+    EXPECT_EQ(first_line, e2.substr(0, e2.find('\n'))) << "the same first difference";
+    for (const std::string &f : {trace, json, out2, err2, std::string(::testing::TempDir()) + "mismatch.fst"})
+        std::remove(f.c_str());
+    // the self-test is a lockstep tool only
+    Split m = vmcosim_split("run --engine model --workload seq --inject-mismatch 5");
+    EXPECT_EQ(2, m.status);
+    EXPECT_TRUE(contains(m.err, "--inject-mismatch tests the lockstep checker")) << m.err;
+}
+
+TEST(CliEnd, RunningOutOfHostMemoryHasItsOwnStatus)
+{
+    // 100 MB of address space holds the program but not a 64 MiB memory model beside its image
+    Split r = vmcosim_split("run --engine model --workload seq --set mem.size=64M", "ulimit -v 100000;");
+    EXPECT_EQ(3, r.status) << r.err;
+    EXPECT_TRUE(contains(r.err, "out of host memory")) << r.err;
+    EXPECT_FALSE(contains(r.err, "--help")) << "not a usage error";
+    Split ok = vmcosim_split("run --engine model --workload seq --set mem.size=64K", "ulimit -v 100000;");
+    EXPECT_EQ(0, ok.status) << "a small memory fits: the limit is what fails, nothing else" << ok.err;
 }
 
 }  // namespace

@@ -124,7 +124,7 @@ struct os {
     uint64_t boot_free;          /* free frames after boot: the census every run must return to */
     bool booted;
     /* lazy: a host file mapped shared (page 0 written, checked in the file at the end) and private (page 1) */
-    char file_path[64];
+    char file_path[512];
     uint64_t file_want[LAZY_FILE_WORDS];
     size_t expect_kill_step;     /* the step whose access must be killed (SIZE_MAX: none) */
     bool killed_as_expected;
@@ -907,15 +907,17 @@ static void *create_lazy(const struct vm_config *cfg, uint64_t seed, const char 
     o->region_len = cfg->mode == VM_MODE_SV32 ? 16u << 20 : 1u << 30;
     uint64_t pages = o->region_len >> 12;
     /* the mapped file: two pages of known words */
-    snprintf(o->file_path, sizeof o->file_path, "/tmp/vmcosim_lazy_XXXXXX");
-    int fd = mkstemp(o->file_path);
+    const char *tmpdir = getenv("TMPDIR");   /* as users expect of a temporary file; /tmp otherwise */
+    const char *dir = tmpdir && *tmpdir ? tmpdir : "/tmp";
+    int n = snprintf(o->file_path, sizeof o->file_path, "%s/vmcosim_lazy_XXXXXX", dir);
+    int fd = n > 0 && (size_t)n < sizeof o->file_path ? mkstemp(o->file_path) : -1;
     FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
     for (size_t i = 0; i < LAZY_FILE_WORDS; i++)
         o->file_want[i] = 0xF11E00000000ull + i;
     if (!f || fwrite(o->file_want, 8, LAZY_FILE_WORDS, f) != LAZY_FILE_WORDS || fclose(f)) {
         if (fd < 0)
             o->file_path[0] = 0;
-        snprintf(err, errlen, "lazy: cannot create its file in /tmp");
+        snprintf(err, errlen, "lazy: cannot create its file in %.200s: %s", dir, strerror(errno));
         destroy(o);
         return NULL;
     }
