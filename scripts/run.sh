@@ -56,7 +56,7 @@ vmcosim --workload refs:1,2,3,4,1,2,5,1,2,3,4,5 --set vm.frames=3 --set vm.polic
 section "outputs"
 bash "$root/scripts/waves.sh" --png "$out/traces.fst" mmu "$out/traces_mmu.png" 0 400 > /dev/null
 cat <<EOF
-  statistics (JSON, GUIDE §5):  $out/{traces,traces-demand,fork-cow,shared,refs}.json
+  statistics (JSON):  $out/{traces,traces-demand,fork-cow,shared,refs}.json
   waves (FST, cycles 0..20000): $out/traces.fst
       open them:                scripts/waves.sh $out/traces.fst [mmu|cache|bus|all][:CORE]
       a PNG of the MMU view:    $out/traces_mmu.png

@@ -1,4 +1,4 @@
-/* The configuration vocabulary of GUIDE §4: one table of keys shared by the CLI (--set, --config),
+/* The configuration vocabulary: one table of keys shared by the CLI (--set, --config),
  * sweeps, tests and the statistics. Keys not implemented yet are not accepted. */
 #ifndef VMCOSIM_CONFIG_H
 #define VMCOSIM_CONFIG_H

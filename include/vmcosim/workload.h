@@ -66,7 +66,7 @@ void vm_workload_skip(struct vm_workload *w, uint64_t n);
 /* True when no request is waiting for acceptance or a response. */
 int vm_workload_idle(const struct vm_workload *w);
 
-/* The firmware kernel's statistics (GUIDE §5 "vm"; all zero, has_kernel false, for workloads that run
+/* The firmware kernel's statistics (the "vm" statistics; all zero, has_kernel false, for workloads that run
  * without the kernel). */
 struct vm_vm_stats {
     uint64_t page_faults, zero_fills, major_faults, cow_faults, ad_faults;

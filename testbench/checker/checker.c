@@ -1,4 +1,4 @@
-/* Lockstep checker (GUIDE §3): first difference = failure, with a field-level report, the last 32 events
+/* Lockstep checker: first difference = failure, with a field-level report, the last 32 events
  * of each side, the seed and a replay command with an FST window around the failing cycle. */
 #include <vmcosim/checker.h>
 

@@ -1,4 +1,4 @@
-/* Run statistics: summary table and JSON (GUIDE §5). */
+/* Run statistics: summary table, JSON and CSV (the keys README documents). */
 #define _POSIX_C_SOURCE 200809L
 #include "stats.h"
 

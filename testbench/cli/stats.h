@@ -1,4 +1,4 @@
-/* Run statistics: the human summary and the JSON of GUIDE §5 (keys that exist so far). */
+/* Run statistics: the human summary, the JSON and the CSV (README: "Statistics"). */
 #ifndef VM_CLI_STATS_H
 #define VM_CLI_STATS_H
 

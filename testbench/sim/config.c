@@ -1,5 +1,5 @@
 #define _POSIX_C_SOURCE 200809L
-/* The configuration vocabulary (GUIDE §4): one table drives parsing, listing, JSON and errors. */
+/* The configuration vocabulary: one table drives parsing, listing, JSON and errors. */
 #include <vmcosim/config.h>
 #include <vmcosim/contract.h>
 #include <vmcosim/model.h>

@@ -366,7 +366,7 @@ TEST(Cli, StatsJsonHasTheGuideKeysForEveryEngine)
     for (const char *bad : {"{\"a\": }", "{\"a\": 1,}", "{\"a\" 1}", "[1, 2", "{\"a\": 1} x", "{\"a\": nope}",
                             "{\"a\": \"x\\qy\"}", "{\"a\": \"x\ny\"}", "{\"a\": \"x}"})
         EXPECT_FALSE(JsonPaths().parse(bad)) << bad;
-    // GUIDE §5, every key, on every engine, for a workload without the kernel, one under it, and a trace
+    // every required statistics key (README), on every engine, for a workload without the kernel, one under it, and a trace
     std::string trace = tmp_path("keys.lackey");
     write_file(trace, " L 10000000,8\n S 10000008,8\n M 10001000,8\n");
     const char *config_keys[] = {"cores", "vm.mode", "vm.ad", "vm.frames", "vm.policy", "vm.fault_around",
@@ -489,7 +489,7 @@ TEST(Cli, KernelWorkloadErrorsAndKeys)
         EXPECT_EQ(2, r.status) << c.args << "\n" << r.out;
         EXPECT_TRUE(contains(r.out, c.message)) << c.args << "\n" << r.out;
     }
-    // A good run shows the kernel at work, and the JSON carries the vm keys of GUIDE §5 with its figures.
+    // A good run shows the kernel at work, and the JSON carries the vm keys README documents, with its figures.
     std::string json = tmp_path("refs.json");
     Result ok = vmcosim("run --workload refs:1,2,3,4,1,2,5,1,2,3,4,5 --set vm.frames=3 --set mem.size=1M "
                         "--stats-json " + json);
