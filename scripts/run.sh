@@ -35,12 +35,12 @@ capture ls ls -l /usr
 
 section "three real programs as processes on two cores: oracle_prog and ls share core 0 (time-sliced), sort has core 1"
 vmcosim --trace "$out/oracle_prog.lackey" --trace "$out/sort.lackey" --trace "$out/ls.lackey" \
-  --max-cycles 1000000000 --waves "$out/traces.fst" --waves-from 0 --waves-to 20000 \
+  --waves "$out/traces.fst" --waves-from 0 --waves-to 20000 \
   --stats-json "$out/traces.json"
 
 section "the same three programs under the kernel: demand paging, 40 resident pages each (clock), swapping"
 vmcosim --trace "$out/oracle_prog.lackey" --trace "$out/sort.lackey" --trace "$out/ls.lackey" \
-  --set trace.paging=demand --set vm.frames=40 --set vm.policy=clock --max-cycles 1000000000 \
+  --set trace.paging=demand --set vm.frames=40 --set vm.policy=clock \
   --stats-json "$out/traces-demand.json"
 
 section "the kernel: fork with copy-on-write (a parent, two children, a grandchild)"

@@ -177,9 +177,12 @@ void vm_stats_print_summary(FILE *f, const struct vm_config *cfg, const char *wo
                  cfg->mem_row_size, cfg->mem_row_hit, cfg->mem_row_miss);
     else
         snprintf(timing, sizeof timing, "mem latency %u", cfg->mem_latency);
-    fprintf(f, "vmcosim %s: workload %s, seed %" PRIu64 ", %u core%s, %s, TLB %ux%u %s, %s\n", engine,
-            workload, seed, cfg->cores, cfg->cores > 1 ? "s" : "", mode, cfg->tlb_entries, cfg->tlb_ways, repl,
-            timing);
+    char reset[40] = "";
+    if (strcmp(engine, "model"))   /* the RTL's undefined initial state */
+        snprintf(reset, sizeof reset, ", reset seed %" PRIu64, s->reset_seed);
+    fprintf(f, "vmcosim %s: workload %s, seed %" PRIu64 "%s, %u core%s, %s, TLB %ux%u %s, %s\n", engine,
+            workload, seed, reset, cfg->cores, cfg->cores > 1 ? "s" : "", mode, cfg->tlb_entries, cfg->tlb_ways,
+            repl, timing);
     char end[256];
     vm_stats_describe_end(end, sizeof end, s);
     fprintf(f, "  ended             %s\n", end);
