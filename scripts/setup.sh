@@ -3,7 +3,8 @@
 set -euo pipefail
 
 pkgs=(verilator libsystemc-dev libgtest-dev cmake ninja-build g++ gcc make yosys valgrind gtkwave xvfb
-      ghostscript zlib1g-dev pkg-config)
+      ghostscript zlib1g-dev pkg-config clang libclang-rt-14-dev gcc-riscv64-unknown-elf
+      picolibc-riscv64-unknown-elf)
 
 missing=()
 for p in "${pkgs[@]}"; do
