@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Turns include/vmcosim/contract.def into the SystemVerilog package vm_contract_pkg.
 # Usage: cmake -DDEF=path/contract.def -DOUT=path/vm_contract_pkg.sv -P gen_contract.cmake
 file(STRINGS "${DEF}" lines REGEX "^VM_DEF\\(")

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Buddy allocator of physical page frames (see buddy.h for the contract and the fragmentation formulas).
  *
  * Representation: one record per frame, indexed by offset from first_pfn. The first frame of a block (its

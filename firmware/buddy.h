@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Buddy allocator of physical page frames: the firmware kernel takes every frame from here.
  *
  * Frames are 4 KiB; a block is 2^order frames, order 0..FW_BUDDY_MAX_ORDER (10: up to 1024 frames, 4 MiB,

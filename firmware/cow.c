@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Copy-on-write fork: the child shares every resident frame of the parent read-only (PTE bit FW_PTE_COW,
  * W clear, a reference per mapping); the first write copies the frame (DMA COPY), or just makes it
  * writable when the writer holds the last reference. Swapped pages get their own slot in the child. */

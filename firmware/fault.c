@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Page faults: demand paging (the shared zero page for reads, a zeroed frame for writes), swap-in, A/D
  * faults, breaking away from the zero page; and eviction to the swap device when the process's budget
  * (vm.frames) or memory runs out. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The hardware abstraction layer: the kernel's only door to the hardware.
  *
  * Every call returns when the hardware has answered. In the simulated backends a call is real traffic:

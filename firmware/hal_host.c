@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The HAL on a host array (firmware/hal.h): the same semantics as the hardware, no cycles. */
 #include "hal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The kernel's setup, frames, processes and statistics (kernel.h). */
 #include <vmcosim/contract.h>
 

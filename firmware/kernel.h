@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The vmcosim firmware kernel: demand paging, swapping with replacement policies, process address spaces
  * (Sv39, Sv32), over the buddy allocator. It runs on the host as the trap handler of the simulated cores
  * and touches the hardware only through the HAL (hal.h).
@@ -30,7 +31,7 @@ struct fw_config {
     uint64_t swap_bytes;    /* swap device size (a host temporary file), multiple of 4 KiB */
 };
 
-/* Event counts (GUIDE §5 "vm" plus the kernel's own). */
+/* Event counts (the statistics' "vm" group plus the kernel's own). */
 struct fw_stats {
     uint64_t page_faults;    /* non-present page made present: first touch (zero page or zeroed frame), swap-in */
     uint64_t zero_fills;     /* frames zeroed for a process (DMA ZERO) */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Inside the kernel: the structures every kernel file shares (not part of the kernel's interface). */
 #ifndef FW_KERNEL_IMPL_H
 #define FW_KERNEL_IMPL_H
@@ -115,7 +116,7 @@ uint64_t pte_pfn(const struct fw_kernel *k, uint64_t pte);
 void pt_shootdown(struct fw_kernel *k, struct fw_proc *p, uint64_t va);
 void pt_flush_all(struct fw_kernel *k);
 
-/* frame.c (in kernel.c): a zeroed frame or any frame from the buddy allocator; 0 when none */
+/* Frames (kernel.c): a zeroed frame or any frame from the buddy allocator; 0 when none */
 uint64_t frame_alloc(struct fw_kernel *k);
 void frame_free(struct fw_kernel *k, uint64_t pfn);
 /* User frames are shared by copy-on-write: a reference more, or one less (the last frees the frame). */

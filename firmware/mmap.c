@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* File-backed mappings of host files. A page is read from the file on its first touch (through the DMA
  * engine's buffer, like a swap-in). Shared mappings write their pages back to the file on eviction, msync,
  * munmap and exit (the file is their backing store: they never go to swap); private mappings keep their

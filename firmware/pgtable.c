@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Page tables in simulated memory (Sv39: three levels of 8-byte PTEs; Sv32: two levels of 4-byte PTEs),
  * read and written only through the HAL; and TLB shootdowns. */
 #include <vmcosim/contract.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Page replacement policies behind one ops table. fifo, clock and aging are what a kernel can do with the
  * A bit (read from the PTE through the HAL; clearing it is followed by a shootdown so the TLB does not
  * hide the next access); lru, lfu and opt are exact simulation oracles fed with every access

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared memory segments: frames that several address spaces map read-write at once (MAP_SHARED). A
  * segment's frames are allocated zeroed on the first touch by any process, never copied on write nor
  * evicted (they are outside every process's replacement set and budget), and freed with the segment's

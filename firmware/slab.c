@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Slab allocator (see slab.h for the contract).
  *
  * Each slab owns a buddy block (pfn, order) and a host buffer of the same size, aligned to that size, so the

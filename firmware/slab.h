@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Slab allocator for the kernel's fixed-size objects (processes, regions, swap slots, shared segments).
  *
  * A cache hands out objects of one size. Its slabs are blocks of 2^order frames taken from the buddy

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The swap device: a host temporary file of 4 KiB slots. A page moves between a frame and its slot
  * through the DMA engine's swap buffer: TO_BUF then the buffer read word by word (swap_out), or the buffer
  * written word by word then FROM_BUF (swap_in). */

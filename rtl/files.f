@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # RTL sources in elaboration order (after the generated vm_contract_pkg.sv). Read by CMakeLists.txt,
 # scripts/lint.sh and scripts/synth.sh.
 rtl/mmu/vm_mmu_pkg.sv

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Simulation speed: cycles per second of the same workload and configuration on the RTL alone, the model
 # alone and both in lockstep. The engines run interleaved (rtl, model, lockstep, rtl, ...) so that drift
 # in the machine's speed hits all three alike; each figure is the median of RUNS runs, and the lockstep
@@ -122,7 +123,7 @@ if ((core_runs > 0)); then
   done
 fi
 
-# Trace replay: a real program's Lackey trace on the model engine (issue 5: >= 5 M accesses/s).
+# Trace replay: a real program's Lackey trace on the model engine (goal: >= 5 M accesses/s).
 trace_runs=${TRACE_RUNS:-$runs}
 trace_json=""
 if ((trace_runs > 0)); then

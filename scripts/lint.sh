@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Verilator -Wall lint of the RTL: vm_top under three TLB geometries, vm_soc under three L1 geometries with one
 # core and with 2, 3 and 4 cores (3 and 4 give bus arbiters of 4 and 5 masters, not a power of two).
 # Any warning fails (Verilator exits non-zero on warnings unless -Wno-fatal).

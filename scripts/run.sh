@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The main job: set up and build, then a 2-core lockstep session (RTL and C model compared every cycle):
 #   1. real programs: Valgrind Lackey traces of three programs captured now (build/oracle_prog, sort, ls),
 #      replayed as three processes on two cores (two of them time-sliced on core 0), with waves;

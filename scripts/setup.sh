@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the Debian packages vmcosim needs. Idempotent: does nothing (and no network) when all are present.
 set -euo pipefail
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # yosys synth_ice40 of both tops, in parallel: vm_top (the MMU, default TLB, on a 256-word flat memory) and
 # vm_soc (two cores of MMU and L1, DMA engine, bus, memory controller) at a tiny size.
 # Fails on yosys errors and on warnings that mean yosys misread our SystemVerilog or built bad hardware.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Full regression: build, RTL lint, synthesis check, then ctest (extra arguments go to ctest, e.g. -R tlb).
 # Ends with one plain line "N passed, N failed" (ctest counts) for CI; exits non-zero if any step failed.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Opens an FST from `vmcosim run --waves` in GTKWave with a view from waves/, or renders it to PNG headless.
 #   scripts/waves.sh FILE.fst [VIEW[:CORE]]                  VIEW = mmu (default), cache, bus, any waves/VIEW.gtkw, or all
 #   scripts/waves.sh --png FILE.fst VIEW[:CORE] OUT.png [FROM TO]   FROM..TO in cycles (default: the view's zoom)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lockstep checker: compares the model's observation (expected) with the DUT's (got) every cycle.
  * Independent of what drives it: the same checker serves RTL, gate-level netlists and SystemC. */
 #ifndef VMCOSIM_CHECKER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Coherence invariant monitor: rebuilds every L1's line states from the observed line-state changes
  * (obs.core[].l1_chg_*) and checks, after every cycle, the single-writer / multiple-reader invariant of
  * MESI: a line that is M or E in one cache is I in every other. It also checks that the change stream

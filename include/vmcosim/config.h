@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The configuration vocabulary: one table of keys shared by the CLI (--set, --config),
  * sweeps, tests and the statistics. Keys not implemented yet are not accepted. */
 #ifndef VMCOSIM_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* C view of the hardware/firmware contract (include/vmcosim/contract.def). */
 #ifndef VMCOSIM_CONTRACT_H
 #define VMCOSIM_CONTRACT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host-side builder of an initial physical-memory image: page tables (Sv39, Sv32) and data, loaded into
  * every engine at cycle 0. Page-table pages come from a bump allocator that starts at `first_free_ppn`. */
 #ifndef VMCOSIM_IMAGE_H

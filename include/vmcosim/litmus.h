@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Litmus tests (workload litmus:NAME): the catalogue, the sequential-consistency oracle and the outcome
  * histogram a run produces. The cores are in-order and blocking, so every outcome must be one that some
  * interleaving of the threads' programs (in program order, on one memory) produces: Lamport's sequential

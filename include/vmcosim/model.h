@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The cycle-exact C reference model of the vmcosim hardware (twin of rtl/top/vm_top.sv).
  * Everything hangs off an explicit handle; several models coexist in one process. */
 #ifndef VMCOSIM_MODEL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One cycle of a vmcosim system as both engines see it: the inputs the testbench drives (vm_in) and the
  * observation record every engine produces (vm_obs). The lockstep checker compares vm_obs field by field.
  * Timing: inputs are applied for cycle t; outputs are the combinational values of cycle t (before the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The verilated RTL (rtl/top/vm_top.sv, rtl/top/vm_soc.sv) behind a C API; C callers never include C++
  * headers.
  * The RTL is verilated once per design point (vm_top: TLB geometry; vm_soc: L1 geometry and core count) at

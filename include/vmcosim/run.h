@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One complete run: a workload's image loaded into an engine, driven until the cycle budget is spent or
  * the workload ends, the request in flight finished, the perf counters read through the CSR port and, in
  * lockstep, the memory images compared. The CLI, the benchmark and the tests all run through here. */

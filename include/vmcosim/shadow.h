@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Data-value invariant monitor: a golden shadow of physical memory fed with the observations. Every
  * load (and every compare-and-swap's old value) the memory side returns to a core's MMU must equal what the
  * last store in completion order, of any core, wrote there (the initial image before any store); the page DMA engine's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A simulation engine: the model alone, the RTL alone, or both in lockstep under the checker.
  * The driver sees one observation per cycle: the RTL's when the RTL runs, else the model's. */
 #ifndef VMCOSIM_SIM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Readers for real-program memory traces (the --trace input of `vmcosim run`): Valgrind Lackey `--trace-mem=yes` logs and
  * Dinero "din" traces, plain or gzip-compressed, yielding data accesses one at a time. Each open trace is
  * an explicit handle; several can be read at once in one process.

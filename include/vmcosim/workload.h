@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Built-in workloads: an initial memory image (page tables, data) and a driver that turns a stream of
  * actions (port requests, CSR writes) into per-cycle inputs, following valid/ready. */
 #ifndef VMCOSIM_WORKLOAD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Snooping bus model: twin of rtl/bus/vm_bus.sv. */
 #include "vm_bus.h"
 

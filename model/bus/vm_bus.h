@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Snooping bus model: twin of rtl/bus/vm_bus.sv (atomic transactions, round-robin arbitration). */
 #ifndef VM_BUS_MODEL_H
 #define VM_BUS_MODEL_H

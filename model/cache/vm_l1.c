@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* L1 data cache model: twin of rtl/cache/vm_l1.sv. */
 #include "vm_l1.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* L1 data cache model: twin of rtl/cache/vm_l1.sv (MESI, write-back, write-allocate, snoop port). */
 #ifndef VM_L1_MODEL_H
 #define VM_L1_MODEL_H

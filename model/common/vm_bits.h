@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Bit helpers shared by the model's blocks. */
 #ifndef VM_BITS_MODEL_H
 #define VM_BITS_MODEL_H

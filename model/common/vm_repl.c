@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Replacement state: twin of rtl/common/vm_repl.sv (policies described in vm_repl.h). */
 #include "vm_repl.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Replacement state of a set-associative array (TLB, L1): twin of rtl/common/vm_repl.sv.
  * Policies (VM_REPL_*): lru (per-way age counters, 0 = most recent), plru (binary tree, node n at bit n,
  * a node's bit points at the half that holds the victim), fifo (per-set pointer advanced by policy

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Page DMA engine model: twin of rtl/mem/vm_dma.sv. */
 #include "vm_dma.h"
 

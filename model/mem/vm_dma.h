@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Page DMA engine model: twin of rtl/mem/vm_dma.sv. */
 #ifndef VM_DMA_MODEL_H
 #define VM_DMA_MODEL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Flat physical memory model: twin of rtl/mem/vm_mem_flat.sv. */
 #ifndef VM_MEM_FLAT_MODEL_H
 #define VM_MEM_FLAT_MODEL_H

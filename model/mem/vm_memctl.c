@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Memory controller model: twin of rtl/mem/vm_memctl.sv. */
 #include "vm_memctl.h"
 

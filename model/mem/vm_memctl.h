@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Memory controller model: twin of rtl/mem/vm_memctl.sv (line-wide storage, fixed latency or open-row DRAM
  * timing, RMW). */
 #ifndef VM_MEMCTL_MODEL_H

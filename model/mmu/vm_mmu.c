@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One core's MMU model: twin of rtl/mmu/vm_mmu.sv (request FSM, CSRs, TLB and walker glue). */
 #include "vm_mmu.h"
 

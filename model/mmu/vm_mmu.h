@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One core's MMU model: twin of rtl/mmu/vm_mmu.sv. */
 #ifndef VM_MMU_MODEL_H
 #define VM_MMU_MODEL_H

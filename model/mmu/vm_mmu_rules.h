@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pure translation rules shared by the MMU model blocks; twins of rtl/mmu/vm_mmu_pkg.sv. */
 #ifndef VM_MMU_RULES_H
 #define VM_MMU_RULES_H

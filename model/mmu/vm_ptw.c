@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Page-table walker model: twin of rtl/mmu/vm_ptw.sv (privileged spec translation algorithm, Svade/Svadu). */
 #include "vm_ptw.h"
 

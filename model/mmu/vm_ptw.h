@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Page-table walker model: twin of rtl/mmu/vm_ptw.sv. */
 #ifndef VM_PTW_MODEL_H
 #define VM_PTW_MODEL_H

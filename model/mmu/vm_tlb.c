@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TLB model: twin of rtl/mmu/vm_tlb.sv (see there for the policies and the lookup order). */
 #include "vm_tlb.h"
 

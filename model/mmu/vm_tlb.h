@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TLB model: twin of rtl/mmu/vm_tlb.sv. Lookup is pure; vm_tlb_update applies one cycle's changes. */
 #ifndef VM_TLB_MODEL_H
 #define VM_TLB_MODEL_H

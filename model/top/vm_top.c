@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The model of rtl/top/vm_top.sv: one MMU in front of a flat memory, evaluated in the RTL's
  * combinational order (memory outputs -> MMU -> memory request). */
 #include <vmcosim/contract.h>

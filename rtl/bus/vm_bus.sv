@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Snooping bus with atomic transactions: round-robin arbitration among Masters requesters; a granted
 // transaction owns the bus until its completion (done_o pulse to its master), then the bus is free the next
 // cycle. In the grant cycle every L1 snoops it (snoop_* outputs): their responses say whether another copy

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // L1 data cache: physically indexed and tagged, write-back, write-allocate, MESI, one request at a time.
 // Twin: model/cache/vm_l1.c. The protocol (states, snoop answers, races) is rtl/cache/PROTOCOL.md.
 //

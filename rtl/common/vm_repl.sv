@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Replacement state of a set-associative array (the TLB now, the L1 next). Twin: model/common/vm_repl.c.
 // A fill takes the lowest invalid way of its set, else the policy's victim:
 //   lru    per-way age counters (0 = most recent; a touch ages the ways younger than the touched one)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Page DMA engine, a bus master: zero a 4 KiB page, copy a page, move a page into or out of its 4 KiB swap
 // buffer. Page addresses wrap at the memory size. One command at a time, line by line: reads are RDNA (coherent, non-allocating: a dirty copy is
 // supplied), writes are WLI (the whole line written, every cached copy invalidated). The swap buffer has

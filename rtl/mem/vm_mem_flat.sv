@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Flat physical memory behind one request port with a fixed latency (1..255 cycles, static input).
 // One request at a time: accepted when idle, answered latency_i cycles later with the word as it was when
 // the request was accepted. WRITE stores the strobed bytes at acceptance; CAS compares the strobed bytes

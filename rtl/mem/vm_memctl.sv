@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Memory controller with line-wide storage: one bus transaction at a time, answered a latency after
 // acceptance (1..255 cycles). A line write (WriteBack, or the dirty line an RMW carries) lands at acceptance;
 // a read returns the line as it is after that write; an RMW then compares the strobed bytes of one word with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One core's MMU: request port, CSRs (satp, status, sfence.vma, LFSR seed, perf counters), the TLB, the
 // page-table walker and the memory port they share. Blocking: one request at a time.
 //

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 // Types and pure functions shared by the MMU blocks (TLB, page-table walker, request FSM).
-// The C twin of every function here lives in model/mmu/vm_mmu_rules.c.
+// The C twin of every function here lives in model/mmu/vm_mmu_rules.h.
 package vm_mmu_pkg;
 
   localparam int unsigned VpnBits  = 27;  // Sv39 VPN; Sv32 uses the low 20

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Page-table walker: Sv39 and Sv32 (chosen per walk), every check of the privileged spec's translation
 // algorithm in its order, and A/D bits either as page faults (Svade) or updated by the walker with an atomic
 // compare-and-swap of the PTE, restarting the walk when the PTE changed underneath (Svadu).

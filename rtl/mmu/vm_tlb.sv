@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // L1 TLB: Entries = Sets x Ways, ASID-tagged, global entries, 4 KiB and superpage entries side by side.
 //
 // A superpage entry lives in the set indexed by the VPN bits just above its own offset; a lookup compares

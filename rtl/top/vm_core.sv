@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One core of vm_soc: the MMU in front of its L1 data cache, the L1's bus master and snoop ports, and the
 // core's CSR read port (the L1's perf counters next to the MMU's CSRs). The ports a core shares with vm_top
 // keep vm_top's names, so a wave view of vm_top's MMU also opens on any core of vm_soc.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The system: Cores cores (each an MMU in front of its L1 data cache, rtl/top/vm_core.sv), the page DMA
 // engine, the snooping bus and the memory controller. Bus masters: 0 .. Cores-1 = the cores' L1s, Cores =
 // the DMA engine (last, so that with one core the masters are numbered as before the multi-core top).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Simulation and FPGA top of the foundation system: one core's MMU in front of a flat physical memory.
 // Every port the lockstep checker observes is brought out here (obs_* and the memory port).
 module vm_top #(

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Lockstep checker: first difference = failure, with a field-level report, the last 32 events
  * of each side, the seed and a replay command with an FST window around the failing cycle. */
 #include <vmcosim/checker.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Coherence invariant monitor (include/vmcosim/coherence.h). A line of address A can live only in set
  * set(A) of each cache, so checking A looks at `ways` slots per cache. All changes of a cycle are applied
  * before the invariant is checked: a transaction's snoops change several caches in its grant cycle. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Data-value invariant monitor (include/vmcosim/shadow.h). One request is in flight at a time per core
  * (the MMU blocks), so a store takes effect at its response and the next request sees it. Across cores
  * the order is the coherence order: a core can read another's store only through a bus transaction

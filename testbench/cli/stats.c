@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Run statistics: summary table, JSON and CSV (the keys README documents). */
 #define _POSIX_C_SOURCE 200809L
 #include "stats.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Run statistics: the human summary, the JSON and the CSV (README: "Statistics"). */
 #ifndef VM_CLI_STATS_H
 #define VM_CLI_STATS_H

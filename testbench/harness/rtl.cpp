@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The C API of include/vmcosim/rtl.h over the verilated variants (one per TLB geometry).
 #include <cstdio>
 #include <new>

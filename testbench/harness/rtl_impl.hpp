@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Thin C++ glue around one verilated top. Each variant (vm_top per TLB geometry, vm_soc per L1 geometry and
 // core count) instantiates rtl_model<V, Soc, Cores> in its own translation unit (rtl_variant.cpp.in);
 // rtl.cpp exposes them through the C API in vmcosim/rtl.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The HAL on the simulated hardware: kernel activities as coroutines (hal_sim.h). */
 #include "hal_sim.h"
 

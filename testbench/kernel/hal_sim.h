@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The HAL on the simulated hardware (firmware/hal.h): the kernel runs as one coroutine per core (POSIX
  * ucontext, on its own stack); each HAL call becomes one driver action of that core (workloads/
  * workload_impl.h) and the coroutine sleeps until the hardware answers. So the kernel reads as plain
@@ -30,8 +31,7 @@ void hal_sim_next(struct hal_sim *s, unsigned core, struct vm_action *a);
 void hal_sim_response(struct hal_sim *s, unsigned core, const struct vm_core_obs *o);
 void hal_sim_result(struct hal_sim *s, unsigned core, uint64_t value);
 
-/* HAL calls served, and kernel cycles: cycles in which some core had an activity (count with
- * hal_sim_tick once per driver cycle). */
+/* HAL calls served so far. */
 uint64_t hal_sim_calls(const struct hal_sim *s);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A small real program for the Cachegrind oracle test: a blocked matrix multiply, a pointer-chasing list
  * walk and a sort, so that the trace mixes strided, random and sequential data accesses. */
 #include <stdio.h>

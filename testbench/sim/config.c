@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #define _POSIX_C_SOURCE 200809L
 /* The configuration vocabulary: one table drives parsing, listing, JSON and errors. */
 #include <vmcosim/config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The run loop shared by the CLI, the benchmark and the tests (include/vmcosim/run.h). */
 #define _POSIX_C_SOURCE 200809L
 #include <vmcosim/contract.h>

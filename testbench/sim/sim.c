@@ -1,4 +1,5 @@
-/* Engines: model, RTL, or both in lockstep (GUIDE §3). */
+/* SPDX-License-Identifier: MIT */
+/* Engines: model, RTL, or both in lockstep (the model is the expectation, the RTL the observation). */
 #include <vmcosim/checker.h>
 #include <vmcosim/coherence.h>
 #include <vmcosim/model.h>

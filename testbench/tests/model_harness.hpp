@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shared driver for the model unit suites (test_model_*.cpp): one vm_model, an initial image built with
 // vm_image_* and poked in at cycle 0, CSR writes/reads through the CSR port, one request at a time on the
 // request port, and a log of every observable event so that tests can assert them.

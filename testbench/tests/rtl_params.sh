@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Invalid RTL parameters stop elaboration with a clear message (Verilator); valid ones elaborate.
 # Usage: rtl_params.sh ROOT PKG   (PKG: the generated vm_contract_pkg.sv)
 set -uo pipefail

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One complete run for the tests: config from key=value pairs, a workload, its image, an engine, vm_run.
 #ifndef VMCOSIM_SIM_RUN_HPP
 #define VMCOSIM_SIM_RUN_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Buddy allocator of page frames (firmware/buddy.h).
 //
 // Oracles, independent of the allocator's internals:

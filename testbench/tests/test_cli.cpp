@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The vmcosim command line: exit statuses, error messages, config precedence, outputs.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Several cores on the coherent bus: the random coherence tester and the random workload on 2 and 4 cores
 // in lockstep (RTL and model compared every cycle, memory images compared at the end, the data-value and
 // single-writer monitors on every cycle), and the proof that the single-writer monitor catches what it

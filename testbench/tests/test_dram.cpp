@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The open-row DRAM timing (mem.row=open) in whole runs: lockstep over seeds, L1 geometries, bank counts,
 // row sizes and latencies on 1, 2 and 4 cores (RTL and model compared every cycle, memory images at the
 // end), the model alone (with its event skipping) against the RTL alone, and the open-row model with equal

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The firmware kernel (firmware/kernel.h): textbook page replacement through the refs: workload on the
 // simulated hardware (model and RTL + model in lockstep, 1 and 2 cores), policies against an independent
 // oracle and against each other over random strings, and the kernel alone on the host HAL (swap data

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Litmus tests (workload litmus:NAME): the SC oracle against the literature, the verdict's ability to
 // fail, bad input, and every test run on the model and in lockstep (RTL + model compared every cycle) on
 // 1, 2 and 4 cores. The cores are in-order and blocking, so only sequentially consistent outcomes

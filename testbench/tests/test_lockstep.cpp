@@ -1,6 +1,7 @@
+// SPDX-License-Identifier: MIT
 // RTL vs model in lockstep: constrained-random page tables with fault knobs over many seeds and
-// configurations, and the proof that the checker checks (a perturbed model must be caught, with the
-// report GUIDE §3 asks for).
+// configurations, and the proof that the checker checks (a perturbed model must be caught, with a
+// report naming the cycle and the field).
 #include <gtest/gtest.h>
 
 #include <cinttypes>

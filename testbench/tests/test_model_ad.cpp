@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Model unit tests: A/D bits in both modes. STATUS.ADHW=0 (vm.ad=fault, Svade): a leaf with A=0, or a store
 // to a leaf with D=0, is a page fault, also on a TLB hit. ADHW=1 (vm.ad=hw, Svadu): the walker sets A (and D
 // for stores) with an atomic compare-and-swap of the PTE and walks again from the root when the PTE changed

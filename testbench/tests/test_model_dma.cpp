@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Directed tests of the page DMA engine (rtl/mem/vm_dma.sv, twin model/mem/vm_dma.c) in the system top
 // (vm_soc: bus master 0 = the core's L1, master 1 = the DMA engine): ZERO, COPY, TO_BUF / FROM_BUF through the
 // swap buffer's host port, page-address wrap at the memory size, coherence with the L1 (RDNA reads, WLI

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Directed tests of the memory controller's open-row DRAM timing (mem.row=open; rtl/mem/vm_memctl.sv, twin
 // model/mem/vm_memctl.c) in the one-core system top: the address mapping, row hits and misses, banks that
 // keep their rows independently, and the same row logic for every memory-touching transaction (demand

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Model unit tests: every fault class of the RISC-V privileged spec's Sv39/Sv32 translation algorithm
 // (steps 1-8), access faults on physical addresses and PTE addresses beyond memory, misalignment, bare
 // accesses, satp rules and load data. Each expectation is derived from the spec or the documented rules

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Directed tests of the L1 data cache, the snooping bus and the memory controller on one core (vm_soc):
 // timing, MESI states, replacement, write data, the walker's RdNA / RMW transactions and the perf counters.
 // Built twice (CMake): on the model alone and, with VMT_LOCKSTEP, on RTL + model in lockstep.

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: MIT
 // Model unit tests: TLB timing, fills, superpages, ASIDs, global entries, sfence.vma (all four forms and the
-// races of GUIDE §7), replacement policies and perf counters. Expected values are worked out by hand from
+// races), replacement policies and perf counters. Expected values are worked out by hand from
 // the privileged spec and the documented rules (vm_tlb.sv / vm_mmu.sv / vm_mem_flat.sv header comments,
 // contract.def), never copied from model output.
 //
@@ -573,7 +574,7 @@ TEST(ModelTlbSfence, Sv32AddressInside4MiBPageFlushesIt)
     EXPECT_EQ(h.pte_reads(), 2u);
 }
 
-// ---------------------------------------------------------------- sfence races (GUIDE §7)
+// ---------------------------------------------------------------- sfence races
 
 class SfenceRace : public ::testing::TestWithParam<uint32_t> {};
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Slab allocator (firmware/slab.h) on the buddy allocator.
 //
 // Oracles: slot geometry computed by hand (slab bytes / slot bytes, slots rounded up to 8 bytes); the buddy's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Trace readers (include/vmcosim/trace.h): Valgrind Lackey and Dinero din, plain and gzip.
 //
 // Expected values come from the formats as their tools define them (lackey/lk_main.c's printf formats,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # scripts/waves.sh end to end: FSTs written by `vmcosim run --waves` (vm_soc with 2 cores, and vm_top), each
 # view rendered headless to PNG (xvfb + GTKWave + ghostscript). A render passes when the script exits 0,
 # GTKWave shows every signal of the view (waves.sh counts them in the PostScript run), and the PNG is a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Trace readers: Valgrind Lackey --trace-mem=yes logs and Dinero din traces, plain or gzip (zlib).
  *
  * Sources the formats follow:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Initial-image builder: page tables written the way the privileged spec reads them. */
 #include <vmcosim/contract.h>
 #include <vmcosim/image.h>

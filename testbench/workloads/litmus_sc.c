@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Litmus tests: the catalogue, the SC oracle (every interleaving of the threads' programs in program
  * order on one memory) and the outcome histogram with its verdict. */
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Inside the litmus workload: the tests' programs, shared by the SC oracle (litmus_sc.c) and the
  * workload that runs them on the cores (wl_litmus.c). */
 #ifndef VM_LITMUS_SC_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* seq and stride: address spaces of 4 KiB user pages, one per core, walked in order (seq) or a page apart
  * (stride). */
 #include <vmcosim/contract.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* coherence: the random coherence tester. Every core runs random loads and stores on a small set of hot
  * lines that all cores share, so lines move between the caches all the time:
  *   - true and false sharing: a core mostly touches "its" word of a line (false sharing with the other

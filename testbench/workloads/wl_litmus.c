@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* litmus:NAME[:ITERATIONS]: a litmus test (include/vmcosim/litmus.h) run over and over on the cores.
  *
  * Each iteration is a script per core, in phases separated by barriers (the testbench's own

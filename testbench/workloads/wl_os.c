@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Workloads under the firmware kernel (firmware/kernel.h): user processes run scripts of accesses on the
  * cores' ports; a fault traps into the kernel, which runs as a coroutine on the faulting core (hal_sim.h)
  * and drives the hardware through the HAL; then the access is retried. A round-robin scheduler shares the

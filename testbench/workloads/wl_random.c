@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* random: constrained-random page tables with fault knobs, several ASIDs with global pages, superpages,
  * and random traffic interleaved with satp switches, status changes and every kind of sfence.vma.
  *

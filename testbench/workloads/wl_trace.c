@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Real programs' memory traces (Valgrind Lackey or Dinero din) as processes.
  *
  * The trace process (vm_trace_proc, also used by the kernel's demand-paged traces in wl_os.c): a first

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The workload driver: actions in, per-cycle port and CSR inputs out (valid/ready on the port). */
 #include <vmcosim/contract.h>
 

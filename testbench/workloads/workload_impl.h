@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Inside the workloads: one action source per workload behind an ops table; workload.c drives them. */
 #ifndef VM_WORKLOAD_IMPL_H
 #define VM_WORKLOAD_IMPL_H
